@@ -1,0 +1,261 @@
+//! Clusters from verified edges: union-find with a guard against chaining, or centres.
+//!
+//! Output is deterministic: clusters are numbered by their first member, members keep input
+//! order, and the representative is the member with the smallest priority key (ties: the
+//! earliest). Each cluster reports its weakest link: the lowest score among the edges that
+//! joined it.
+
+use crate::verify::Edge;
+
+/// How verified edges become clusters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linkage {
+    /// Connected components (the full transitive closure).
+    Components,
+    /// Components, but two groups are never joined through a single document: when both
+    /// sides of a merge have several members, the edges between them must touch at least two
+    /// documents on each side. A round-up page quoting two stories joins at most one of them.
+    Guarded,
+    /// Centres: documents in priority order; each one not yet taken becomes a centre and takes
+    /// its untaken neighbours. Every member is directly linked to its representative.
+    Centers,
+}
+
+/// The clustering of `n` documents.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Clustering {
+    /// Cluster number of each document.
+    pub labels: Vec<u32>,
+    /// Representative document of each cluster.
+    pub representatives: Vec<u32>,
+    /// Weakest joining score of each cluster (`NaN` for a single document).
+    pub weakest: Vec<f64>,
+    /// Merges the guard refused.
+    pub refused_merges: usize,
+}
+
+struct UnionFind {
+    parent: Vec<u32>,
+    members: Vec<Vec<u32>>,
+    weakest: Vec<f64>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+            members: (0..n as u32).map(|i| vec![i]).collect(),
+            weakest: vec![f64::NAN; n],
+        }
+    }
+
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+
+    fn union(&mut self, ra: u32, rb: u32, score: f64) {
+        let (big, small) = if self.members[ra as usize].len() >= self.members[rb as usize].len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        self.parent[small as usize] = big;
+        let moved = std::mem::take(&mut self.members[small as usize]);
+        self.members[big as usize].extend(moved);
+        let w = self.weakest[big as usize]
+            .min(self.weakest[small as usize])
+            .min(score);
+        self.weakest[big as usize] = if w.is_nan() { score } else { w };
+    }
+}
+
+fn adjacency(n: usize, edges: &[Edge]) -> Vec<Vec<(u32, f64)>> {
+    let mut adj = vec![Vec::new(); n];
+    for e in edges {
+        adj[e.a as usize].push((e.b, e.score));
+        adj[e.b as usize].push((e.a, e.score));
+    }
+    adj
+}
+
+/// Edges in processing order: best score first, then by endpoints.
+fn ordered(edges: &[Edge]) -> Vec<&Edge> {
+    let mut v: Vec<&Edge> = edges.iter().collect();
+    v.sort_by(|x, y| y.score.total_cmp(&x.score).then((x.a, x.b).cmp(&(y.a, y.b))));
+    v
+}
+
+/// Do the edges between groups `ra` and `rb` touch at least two documents on every side that
+/// has two or more members?
+fn supported(uf: &mut UnionFind, adj: &[Vec<(u32, f64)>], ra: u32, rb: u32) -> bool {
+    let (sa, sb) = (uf.members[ra as usize].len(), uf.members[rb as usize].len());
+    if sa < 2 && sb < 2 {
+        return true;
+    }
+    let (scan, other) = if sa <= sb { (ra, rb) } else { (rb, ra) };
+    let members = uf.members[scan as usize].clone();
+    let need_scan = uf.members[scan as usize].len() >= 2;
+    let need_other = uf.members[other as usize].len() >= 2;
+    let mut scan_side: Option<u32> = None;
+    let mut other_side: Option<u32> = None;
+    let (mut scan_two, mut other_two) = (!need_scan, !need_other);
+    for m in members {
+        for &(nb, _) in &adj[m as usize] {
+            if uf.find(nb) != other {
+                continue;
+            }
+            match scan_side {
+                None => scan_side = Some(m),
+                Some(x) if x != m => scan_two = true,
+                _ => {}
+            }
+            match other_side {
+                None => other_side = Some(nb),
+                Some(x) if x != nb => other_two = true,
+                _ => {}
+            }
+            if scan_two && other_two {
+                return true;
+            }
+        }
+    }
+    scan_two && other_two
+}
+
+fn union_find_groups(n: usize, edges: &[Edge], guarded: bool) -> (Vec<u32>, Vec<f64>, usize) {
+    let adj = if guarded { adjacency(n, edges) } else { Vec::new() };
+    let mut uf = UnionFind::new(n);
+    let mut refused = 0;
+    for e in ordered(edges) {
+        let (ra, rb) = (uf.find(e.a), uf.find(e.b));
+        if ra == rb {
+            continue;
+        }
+        if guarded && !supported(&mut uf, &adj, ra, rb) {
+            refused += 1;
+            continue;
+        }
+        uf.union(ra, rb, e.score);
+    }
+    let roots: Vec<u32> = (0..n as u32).map(|i| uf.find(i)).collect();
+    let weakest = roots.iter().map(|&r| uf.weakest[r as usize]).collect();
+    (roots, weakest, refused)
+}
+
+fn centre_groups(n: usize, edges: &[Edge], priority: &[u64]) -> (Vec<u32>, Vec<f64>) {
+    let adj = adjacency(n, edges);
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&i| (priority[i as usize], i));
+    let mut centre = vec![u32::MAX; n];
+    let mut link = vec![f64::NAN; n];
+    for &c in &order {
+        if centre[c as usize] != u32::MAX {
+            continue;
+        }
+        centre[c as usize] = c;
+        for &(nb, score) in &adj[c as usize] {
+            if centre[nb as usize] == u32::MAX {
+                centre[nb as usize] = c;
+                link[nb as usize] = score;
+            }
+        }
+    }
+    let mut weakest = vec![f64::NAN; n];
+    for i in 0..n {
+        let c = centre[i] as usize;
+        if !link[i].is_nan() {
+            weakest[c] = if weakest[c].is_nan() { link[i] } else { weakest[c].min(link[i]) };
+        }
+    }
+    let per_doc = centre.iter().map(|&c| weakest[c as usize]).collect();
+    (centre, per_doc)
+}
+
+/// Cluster `n` documents from their verified edges. `priority[i]` ranks document `i` as a
+/// representative: smaller is better, ties go to the earlier document.
+#[must_use]
+pub fn cluster(n: usize, edges: &[Edge], linkage: Linkage, priority: &[u64]) -> Clustering {
+    let (group, weakest_of_doc, refused) = match linkage {
+        Linkage::Components => union_find_groups(n, edges, false),
+        Linkage::Guarded => union_find_groups(n, edges, true),
+        Linkage::Centers => {
+            let (g, w) = centre_groups(n, edges, priority);
+            (g, w, 0)
+        }
+    };
+    let mut label_of_group = vec![u32::MAX; n];
+    let mut labels = Vec::with_capacity(n);
+    let mut representatives: Vec<u32> = Vec::new();
+    let mut weakest = Vec::new();
+    for i in 0..n {
+        let g = group[i] as usize;
+        if label_of_group[g] == u32::MAX {
+            label_of_group[g] = representatives.len() as u32;
+            representatives.push(i as u32);
+            weakest.push(weakest_of_doc[i]);
+        }
+        let l = label_of_group[g];
+        labels.push(l);
+        let rep = &mut representatives[l as usize];
+        if (priority[i], i as u32) < (priority[*rep as usize], *rep) {
+            *rep = i as u32;
+        }
+    }
+    Clustering {
+        labels,
+        representatives,
+        weakest,
+        refused_merges: refused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jaccard::Overlap;
+
+    fn e(a: u32, b: u32, score: f64) -> Edge {
+        Edge {
+            a,
+            b,
+            overlap: Overlap::default(),
+            score,
+        }
+    }
+
+    #[test]
+    fn components_and_order() {
+        let c = cluster(5, &[e(3, 4, 0.9), e(1, 3, 0.5)], Linkage::Components, &[0; 5]);
+        assert_eq!(c.labels, vec![0, 1, 2, 1, 1]);
+        assert_eq!(c.representatives, vec![0, 1, 2]);
+        assert!(c.weakest[0].is_nan());
+        assert!((c.weakest[1] - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn guard_stops_a_single_bridge() {
+        // Stories {0,1} and {3,4}; document 2 quotes both.
+        let edges = [e(0, 1, 0.9), e(3, 4, 0.9), e(1, 2, 0.5), e(2, 3, 0.4), e(0, 2, 0.45)];
+        let g = cluster(5, &edges, Linkage::Guarded, &[0; 5]);
+        assert_eq!(g.labels, vec![0, 0, 0, 1, 1]);
+        assert_eq!(g.refused_merges, 1);
+        let c = cluster(5, &edges, Linkage::Components, &[0; 5]);
+        assert_eq!(c.labels, vec![0; 5]);
+    }
+
+    #[test]
+    fn centres_link_members_to_their_representative() {
+        // A chain 0-1-2 with 1 preferred: one cluster around 1.
+        let c = cluster(4, &[e(0, 1, 0.8), e(1, 2, 0.6)], Linkage::Centers, &[5, 1, 5, 5]);
+        assert_eq!(c.labels, vec![0, 0, 0, 1]);
+        assert_eq!(c.representatives, vec![1, 3]);
+        // A chain 0-1-2 with 0 preferred: 2 is not linked to 0, so it stands alone.
+        let c = cluster(3, &[e(0, 1, 0.8), e(1, 2, 0.6)], Linkage::Centers, &[0, 5, 5]);
+        assert_eq!(c.labels, vec![0, 0, 1]);
+    }
+}

@@ -1,0 +1,136 @@
+//! Document frequency of shingles and boilerplate suppression.
+//!
+//! Site furniture, appeals, bylines and datelines recur on many pages; the text of one story
+//! recurs only on its copies. The cap is learned from the corpus in one pass: each document's
+//! *median* shingle frequency says how many copies its story has, so the cap is a multiple of a
+//! high quantile of those medians (never below a floor, so a handful of documents suppresses
+//! nothing). Shingles in more documents than the cap are dropped before sketching; a document
+//! that would lose every shingle keeps them all.
+
+use rayon::prelude::*;
+
+use crate::shingle_sets::ShingleSets;
+
+/// How the document-frequency cap is chosen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DfPolicy {
+    /// Keep every shingle.
+    Off,
+    /// Learn the cap: `max(floor, ceil(multiplier * quantile of per-document median df))`.
+    Auto {
+        /// Smallest cap ever used.
+        floor: u32,
+        /// Multiplier of the quantile.
+        multiplier: f64,
+        /// Quantile of the per-document medians, in (0, 1].
+        quantile: f64,
+    },
+    /// A fixed cap: shingles in more documents than this are dropped.
+    Fixed(u32),
+}
+
+/// Shingle hashes with the number of documents each occurs in, sorted by hash.
+#[derive(Debug, Default)]
+pub struct DfTable {
+    keys: Vec<u64>,
+    counts: Vec<u32>,
+}
+
+impl DfTable {
+    /// Count, for each distinct shingle, the documents that contain it.
+    #[must_use]
+    pub fn build(sets: &ShingleSets) -> Self {
+        let mut all = sets.hashes().to_vec();
+        all.par_sort_unstable();
+        let mut keys = Vec::new();
+        let mut counts = Vec::new();
+        for run in all.chunk_by(|a, b| a == b) {
+            keys.push(run[0]);
+            counts.push(run.len() as u32);
+        }
+        DfTable { keys, counts }
+    }
+
+    /// The document frequency of one shingle (0 if unseen).
+    #[must_use]
+    pub fn get(&self, h: u64) -> u32 {
+        self.keys.binary_search(&h).map_or(0, |i| self.counts[i])
+    }
+
+    /// Number of distinct shingles.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when no shingle was counted.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// Learn the cap for a corpus.
+#[must_use]
+pub fn learn_cap(table: &DfTable, sets: &ShingleSets, floor: u32, multiplier: f64, quantile: f64) -> u32 {
+    let mut medians: Vec<u32> = (0..sets.len())
+        .into_par_iter()
+        .filter_map(|d| {
+            let set = sets.get(d);
+            if set.is_empty() {
+                return None;
+            }
+            let mut dfs: Vec<u32> = set.iter().map(|&h| table.get(h)).collect();
+            let mid = dfs.len() / 2;
+            Some(*dfs.select_nth_unstable(mid).1)
+        })
+        .collect();
+    if medians.is_empty() {
+        return floor;
+    }
+    medians.sort_unstable();
+    let idx = ((quantile * medians.len() as f64).ceil() as usize).clamp(1, medians.len()) - 1;
+    let learned = (multiplier * f64::from(medians[idx])).ceil() as u32;
+    learned.max(floor)
+}
+
+/// Drop shingles whose document frequency exceeds `cap`; returns the new sets and the number
+/// of (document, shingle) entries dropped.
+#[must_use]
+pub fn suppress(table: &DfTable, sets: &ShingleSets, cap: u32) -> (ShingleSets, usize) {
+    let kept: Vec<Vec<u64>> = (0..sets.len())
+        .into_par_iter()
+        .map(|d| {
+            let set = sets.get(d);
+            let kept: Vec<u64> = set.iter().copied().filter(|&h| table.get(h) <= cap).collect();
+            if kept.is_empty() {
+                set.to_vec()
+            } else {
+                kept
+            }
+        })
+        .collect();
+    let dropped = sets.hashes().len() - kept.iter().map(Vec::len).sum::<usize>();
+    (ShingleSets::from_sets(kept, sets.tokens().to_vec()), dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_suppression() {
+        let sets = ShingleSets::from_sets(
+            vec![vec![1, 2, 9], vec![2, 3, 9], vec![4, 9], vec![9]],
+            vec![3, 3, 2, 1],
+        );
+        let t = DfTable::build(&sets);
+        assert_eq!((t.get(9), t.get(2), t.get(1), t.get(100)), (4, 2, 1, 0));
+        let (s, dropped) = suppress(&t, &sets, 2);
+        assert_eq!(s.get(0), &[1, 2]);
+        assert_eq!(s.get(3), &[9], "a document never loses every shingle");
+        assert_eq!(dropped, 3);
+        assert_eq!(learn_cap(&t, &sets, 3, 2.0, 1.0), 8);
+        assert_eq!(learn_cap(&t, &sets, 10, 2.0, 0.5), 10);
+    }
+}

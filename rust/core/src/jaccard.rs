@@ -1,0 +1,122 @@
+//! Exact similarity of two shingle-hash sets, each sorted ascending without duplicates.
+
+/// The sizes that every exact measure is computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Overlap {
+    /// |A ∩ B|
+    pub shared: usize,
+    /// |A|
+    pub size_a: usize,
+    /// |B|
+    pub size_b: usize,
+}
+
+impl Overlap {
+    /// |A ∩ B| / |A ∪ B|; 0 when both are empty.
+    #[must_use]
+    pub fn jaccard(&self) -> f64 {
+        let union = self.size_a + self.size_b - self.shared;
+        if union == 0 {
+            0.0
+        } else {
+            self.shared as f64 / union as f64
+        }
+    }
+
+    /// |A ∩ B| / |A|: how much of A is found in B; 0 when A is empty.
+    #[must_use]
+    pub fn containment_a_in_b(&self) -> f64 {
+        ratio(self.shared, self.size_a)
+    }
+
+    /// |A ∩ B| / |B|: how much of B is found in A; 0 when B is empty.
+    #[must_use]
+    pub fn containment_b_in_a(&self) -> f64 {
+        ratio(self.shared, self.size_b)
+    }
+
+    /// The larger of the two containments: |A ∩ B| / min(|A|, |B|).
+    #[must_use]
+    pub fn max_containment(&self) -> f64 {
+        self.containment_a_in_b().max(self.containment_b_in_a())
+    }
+}
+
+fn ratio(n: usize, d: usize) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        n as f64 / d as f64
+    }
+}
+
+/// Count the common elements of two sorted, duplicate-free slices by merging
+/// (galloping through the longer one when the sizes differ a lot).
+#[must_use]
+pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0;
+    }
+    if large.len() / small.len() >= 16 {
+        let mut count = 0;
+        let mut rest = large;
+        for x in small {
+            match rest.binary_search(x) {
+                Ok(i) => {
+                    count += 1;
+                    rest = &rest[i + 1..];
+                }
+                Err(i) => rest = &rest[i..],
+            }
+        }
+        return count;
+    }
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < small.len() && j < large.len() {
+        let (x, y) = (small[i], large[j]);
+        count += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    count
+}
+
+/// The overlap of two sorted, duplicate-free sets.
+#[must_use]
+pub fn overlap(a: &[u64], b: &[u64]) -> Overlap {
+    Overlap {
+        shared: intersection_size(a, b),
+        size_a: a.len(),
+        size_b: b.len(),
+    }
+}
+
+/// Check that a set is sorted ascending without duplicates.
+#[must_use]
+pub fn is_sorted_set(a: &[u64]) -> bool {
+    a.windows(2).all(|w| w[0] < w[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures() {
+        let o = overlap(&[1, 2, 3, 4], &[3, 4, 5]);
+        assert_eq!(o.shared, 2);
+        assert!((o.jaccard() - 0.4).abs() < 1e-12);
+        assert!((o.containment_a_in_b() - 0.5).abs() < 1e-12);
+        assert!((o.containment_b_in_a() - 2.0 / 3.0).abs() < 1e-12);
+        assert!(overlap(&[], &[]).jaccard().abs() < 1e-12);
+    }
+
+    #[test]
+    fn galloping_agrees_with_merge() {
+        let big: Vec<u64> = (0..1000).map(|x| x * 3).collect();
+        let small = [0, 3, 4, 2997, 5000];
+        assert_eq!(intersection_size(&small, &big), 3);
+        assert_eq!(intersection_size(&big, &small), 3);
+    }
+}

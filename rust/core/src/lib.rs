@@ -1,0 +1,34 @@
+//! simcore-core: near-duplicate detection and clustering of news text, in stages that each
+//! work on a batch: [`normalize`], [`shingle`], [`hash`], [`minhash`], [`lsh`], [`verify`],
+//! [`cluster`]; [`pipeline`] runs them all. No Python here: the `simcore` package wraps it.
+
+pub mod cluster;
+pub mod control;
+pub mod df;
+pub mod entities;
+pub mod error;
+pub mod hash;
+pub mod jaccard;
+pub mod lsh;
+pub mod minhash;
+pub mod normalize;
+pub mod parallel;
+pub mod pipeline;
+pub mod shingle;
+pub mod shingle_sets;
+pub mod signatures;
+pub mod unicode;
+#[allow(clippy::unreadable_literal)] // generated tables
+mod unicode_tables;
+pub mod verify;
+
+pub use error::{Error, Result};
+
+/// Version of the hash and sketch derivation (docs/HASHING.md); recorded with anything persisted.
+pub const HASH_VERSION: u32 = 1;
+
+/// The Unicode version the normaliser and tokenizer follow.
+#[must_use]
+pub fn unicode_version() -> &'static str {
+    unicode_tables::UNICODE_VERSION
+}

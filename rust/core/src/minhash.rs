@@ -1,0 +1,96 @@
+//! MinHash signatures by one-permutation hashing with optimal densification
+//! (Shrivastava, ICML 2017): O(n + K) per document instead of O(nK).
+//!
+//! Bin `i` of `K` holds the smallest shingle hash `h` with `reduce(h, K) == i`. An empty bin
+//! copies the value of bin `reduce(probe(seed, i, t), K)` for the first attempt `t = 1, 2, ...`
+//! that lands on a non-empty bin. `P(sig_A[i] == sig_B[i])` is the Jaccard similarity of A and B.
+//! A document without shingles has the signature [`EMPTY`] in every bin.
+
+use crate::error::{bad_param, Result};
+use crate::hash::{probe, reduce};
+
+/// The value of every bin of a document with no shingles.
+pub const EMPTY: u64 = u64::MAX;
+
+/// Check a signature length.
+pub fn validate_num_perm(num_perm: usize) -> Result<()> {
+    if num_perm == 0 || num_perm > 65_536 {
+        return Err(bad_param!(
+            "num_perm must be between 1 and 65536, got {num_perm}"
+        ));
+    }
+    Ok(())
+}
+
+/// Write the signature of one shingle set (any order, duplicates allowed) into `out`.
+pub fn signature_into(hashes: &[u64], seed: u64, out: &mut [u64]) {
+    let k = out.len() as u32;
+    out.fill(EMPTY);
+    for &h in hashes {
+        let b = reduce(h, k) as usize;
+        if h < out[b] {
+            out[b] = h;
+        }
+    }
+    let filled = out.iter().filter(|&&v| v != EMPTY).count();
+    if filled == 0 || filled == out.len() {
+        return;
+    }
+    if filled == 1 {
+        // Every probe sequence ends at the only filled bin.
+        let v = *out.iter().find(|&&v| v != EMPTY).expect("one bin is filled");
+        out.fill(v);
+        return;
+    }
+    let original = out.to_vec();
+    for (i, slot) in out.iter_mut().enumerate() {
+        if original[i] != EMPTY {
+            continue;
+        }
+        let mut attempt = 1u32;
+        loop {
+            let j = reduce(probe(seed, i as u32, attempt), k) as usize;
+            if original[j] != EMPTY {
+                *slot = original[j];
+                break;
+            }
+            attempt = attempt.wrapping_add(1);
+        }
+    }
+}
+
+/// The fraction of equal bins: the MinHash estimate of Jaccard similarity.
+#[must_use]
+pub fn estimate(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() || a.len() != b.len() {
+        return 0.0;
+    }
+    let equal = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| x == y && **x != EMPTY)
+        .count();
+    equal as f64 / a.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_single() {
+        let mut s = vec![0; 16];
+        signature_into(&[], 1, &mut s);
+        assert!(s.iter().all(|&v| v == EMPTY));
+        signature_into(&[42], 1, &mut s);
+        assert!(s.iter().all(|&v| v == 42));
+        assert!((estimate(&s, &s) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn densified_has_no_empty_bins() {
+        let mut s = vec![0; 128];
+        signature_into(&[1 << 60, 3 << 62, 12345], 9, &mut s);
+        assert!(s.iter().all(|&v| v != EMPTY));
+    }
+}

@@ -1,0 +1,192 @@
+//! The whole job, stage after stage: shingle, suppress boilerplate, sketch, band, verify, cluster.
+
+use std::time::Instant;
+
+use crate::cluster::{cluster, Clustering, Linkage};
+use crate::control::{in_batches, Control};
+use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
+use crate::error::{bad_param, Result};
+use crate::lsh::{candidate_pairs, LshParams};
+use crate::minhash::validate_num_perm;
+use crate::shingle::ShingleSpec;
+use crate::shingle_sets::ShingleSets;
+use crate::signatures::signatures_into;
+use crate::verify::{verify, Edge, Measure};
+
+/// Documents per batch between checkpoints.
+pub const BATCH: usize = 8192;
+
+/// Everything `cluster` needs; the Python layer owns the defaults.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    /// Shingling and hashing.
+    pub shingle: ShingleSpec,
+    /// Signature length K.
+    pub num_perm: usize,
+    /// LSH bands and rows.
+    pub lsh: LshParams,
+    /// The exact measure that verifies an edge.
+    pub measure: Measure,
+    /// Minimum score of a verified edge.
+    pub threshold: f64,
+    /// Boilerplate suppression.
+    pub df: DfPolicy,
+    /// How edges become clusters.
+    pub linkage: Linkage,
+}
+
+impl Config {
+    /// Check every parameter.
+    pub fn validate(&self) -> Result<()> {
+        self.shingle.validate()?;
+        validate_num_perm(self.num_perm)?;
+        if self.lsh.bands == 0 || self.lsh.rows == 0 || self.lsh.bands * self.lsh.rows > self.num_perm {
+            return Err(bad_param!(
+                "bands x rows ({} x {}) must be between 1 and num_perm ({})",
+                self.lsh.bands,
+                self.lsh.rows,
+                self.num_perm
+            ));
+        }
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return Err(bad_param!("threshold must be in (0, 1], got {}", self.threshold));
+        }
+        Ok(())
+    }
+}
+
+/// Wall time of each stage, in seconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    /// Normalise, tokenise, hash shingles.
+    pub shingle: f64,
+    /// Document frequencies and suppression.
+    pub boilerplate: f64,
+    /// MinHash signatures.
+    pub sketch: f64,
+    /// LSH candidate pairs.
+    pub band: f64,
+    /// Exact verification.
+    pub verify: f64,
+    /// Union-find / centres.
+    pub cluster: f64,
+}
+
+/// Result of [`run`].
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Clusters, representatives, weakest links.
+    pub clustering: Clustering,
+    /// Verified edges, sorted by `(a, b)`.
+    pub edges: Vec<Edge>,
+    /// Number of candidate pairs LSH produced.
+    pub candidates: usize,
+    /// The document-frequency cap used, if suppression was on.
+    pub df_cap: Option<u32>,
+    /// (document, shingle) entries dropped as boilerplate.
+    pub suppressed: usize,
+    /// Token count of each document.
+    pub tokens: Vec<u32>,
+    /// Number of shingles each document kept.
+    pub shingles: Vec<u32>,
+    /// Time per stage.
+    pub times: StageTimes,
+}
+
+/// Cluster `texts`. `priority` ranks documents as representatives (smaller first); `None` means
+/// longest first. `ctl` is called between batches for progress and cancellation.
+pub fn run<S: AsRef<str> + Sync>(
+    texts: &[S],
+    priority: Option<&[u64]>,
+    cfg: &Config,
+    ctl: &dyn Control,
+) -> Result<Output> {
+    cfg.validate()?;
+    let n = texts.len();
+    if n > u32::MAX as usize - 1 {
+        return Err(bad_param!("at most {} documents per run", u32::MAX - 1));
+    }
+    if let Some(p) = priority {
+        if p.len() != n {
+            return Err(bad_param!("priority has {} entries for {n} documents", p.len()));
+        }
+    }
+    let mut times = StageTimes::default();
+
+    let t = Instant::now();
+    let mut sets = ShingleSets::default();
+    in_batches(ctl, "shingle", n, BATCH, |r| {
+        sets.extend(&ShingleSets::from_texts(&texts[r], &cfg.shingle));
+        Ok(())
+    })?;
+    times.shingle = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let (df_cap, suppressed) = match cfg.df {
+        DfPolicy::Off => (None, 0),
+        policy => {
+            ctl.checkpoint("boilerplate", 0, 1)?;
+            let table = DfTable::build(&sets);
+            let cap = match policy {
+                DfPolicy::Fixed(c) => c,
+                DfPolicy::Auto { floor, multiplier, quantile } => {
+                    learn_cap(&table, &sets, floor, multiplier, quantile)
+                }
+                DfPolicy::Off => unreachable!("handled above"),
+            };
+            let (kept, dropped) = suppress(&table, &sets, cap);
+            sets = kept;
+            (Some(cap), dropped)
+        }
+    };
+    times.boilerplate = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let k = cfg.num_perm;
+    let mut sigs = vec![0u64; n * k];
+    in_batches(ctl, "sketch", n, BATCH, |r| {
+        let (lo, hi) = (r.start * k, r.end * k);
+        signatures_into(&sets, r, k, cfg.shingle.seed, &mut sigs[lo..hi]);
+        Ok(())
+    })?;
+    times.sketch = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    ctl.checkpoint("band", 0, 1)?;
+    let pairs = candidate_pairs(&sigs, k, cfg.lsh, cfg.shingle.seed)?;
+    drop(sigs);
+    times.band = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let mut edges = Vec::new();
+    in_batches(ctl, "verify", pairs.len(), BATCH * 16, |r| {
+        edges.extend(verify(&sets, &pairs[r], cfg.measure, cfg.threshold));
+        Ok(())
+    })?;
+    times.verify = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    ctl.checkpoint("cluster", 0, 1)?;
+    let tokens = sets.tokens().to_vec();
+    let longest_first: Vec<u64>;
+    let priority = if let Some(p) = priority {
+        p
+    } else {
+        longest_first = tokens.iter().map(|&t| u64::from(u32::MAX - t)).collect();
+        &longest_first
+    };
+    let clustering = cluster(n, &edges, cfg.linkage, priority);
+    times.cluster = t.elapsed().as_secs_f64();
+
+    let shingles = (0..n).map(|d| sets.get(d).len() as u32).collect();
+    Ok(Output {
+        clustering,
+        edges,
+        candidates: pairs.len(),
+        df_cap,
+        suppressed,
+        tokens,
+        shingles,
+        times,
+    })
+}

@@ -1,0 +1,205 @@
+//! Tokens and shingles: word k-grams (words are runs of Unicode letters, marks and numbers) and
+//! character k-grams (for scripts written without spaces), each hashed to 64 bits.
+//!
+//! A document with at least one token but fewer than `k` has exactly one shingle: all of its
+//! tokens. A document with no tokens has no shingles.
+
+use crate::error::{bad_param, Result};
+use crate::hash::{char_seed, combine, hash_bytes};
+use crate::normalize::normalize;
+use crate::unicode::is_word_char;
+
+/// What a shingle is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Consecutive words.
+    Word,
+    /// Consecutive characters of the normalised text (spaces included).
+    Char,
+}
+
+/// How documents are cut into shingles and hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShingleSpec {
+    /// Word or character shingles.
+    pub unit: Unit,
+    /// Tokens per shingle (k >= 1).
+    pub k: usize,
+    /// Seed of the hash family.
+    pub seed: u64,
+}
+
+impl ShingleSpec {
+    /// Check the parameters.
+    pub fn validate(&self) -> Result<()> {
+        if self.k == 0 || self.k > 64 {
+            return Err(bad_param!("k must be between 1 and 64, got {}", self.k));
+        }
+        Ok(())
+    }
+}
+
+/// The tokens of a document and its shingle hashes.
+#[derive(Debug, Default, Clone)]
+pub struct Shingled {
+    /// Shingle hashes, sorted and without duplicates.
+    pub hashes: Vec<u64>,
+    /// Number of tokens (words, or characters for character shingles).
+    pub tokens: usize,
+}
+
+/// Hash the words of `text` (already known to need no normalisation beyond ASCII lower-casing).
+fn ascii_word_hashes(text: &[u8], seed: u64, out: &mut Vec<u64>) {
+    let mut buf = [0u8; 64];
+    let mut long: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        while i < text.len() && !text[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let start = i;
+        while i < text.len() && text[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i == start {
+            break;
+        }
+        let word = &text[start..i];
+        let h = if word.len() <= buf.len() {
+            let b = &mut buf[..word.len()];
+            for (d, s) in b.iter_mut().zip(word) {
+                *d = s.to_ascii_lowercase();
+            }
+            hash_bytes(b, seed)
+        } else {
+            long.clear();
+            long.extend(word.iter().map(u8::to_ascii_lowercase));
+            hash_bytes(&long, seed)
+        };
+        out.push(h);
+    }
+}
+
+/// Hash the words of normalised text.
+fn unicode_word_hashes(norm: &str, seed: u64, out: &mut Vec<u64>) {
+    let mut start: Option<usize> = None;
+    for (i, c) in norm.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(hash_bytes(&norm.as_bytes()[s..i], seed));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(hash_bytes(&norm.as_bytes()[s..], seed));
+    }
+}
+
+/// True when normalising `text` can change nothing but ASCII case, spacing and punctuation that
+/// the word tokenizer drops anyway.
+#[inline]
+fn ascii_fast_path(text: &str) -> bool {
+    text.is_ascii() && !text.as_bytes().contains(&b'&')
+}
+
+/// The hashes of the words of `text`, in order, after normalisation.
+pub fn word_hashes(text: &str, seed: u64, out: &mut Vec<u64>) {
+    if ascii_fast_path(text) {
+        ascii_word_hashes(text.as_bytes(), seed, out);
+    } else {
+        unicode_word_hashes(&normalize(text), seed, out);
+    }
+}
+
+fn windows_into(tokens: &[u64], k: usize, seed: u64, out: &mut Vec<u64>) {
+    if tokens.is_empty() {
+        return;
+    }
+    if tokens.len() < k {
+        out.push(combine(tokens, seed));
+        return;
+    }
+    out.extend(tokens.windows(k).map(|w| combine(w, seed)));
+}
+
+fn char_shingles(norm: &str, k: usize, seed: u64, out: &mut Vec<u64>) -> usize {
+    let seed = char_seed(seed);
+    let mut bounds: Vec<usize> = norm.char_indices().map(|(i, _)| i).collect();
+    let n = bounds.len();
+    bounds.push(norm.len());
+    if n == 0 {
+        return 0;
+    }
+    if n < k {
+        out.push(hash_bytes(norm.as_bytes(), seed));
+        return n;
+    }
+    for s in 0..=(n - k) {
+        out.push(hash_bytes(&norm.as_bytes()[bounds[s]..bounds[s + k]], seed));
+    }
+    n
+}
+
+/// Shingle one document. `scratch` is reused between calls to avoid allocation.
+#[must_use]
+pub fn shingle(text: &str, spec: &ShingleSpec, scratch: &mut Vec<u64>) -> Shingled {
+    let mut hashes = Vec::new();
+    let tokens = match spec.unit {
+        Unit::Word => {
+            scratch.clear();
+            word_hashes(text, spec.seed, scratch);
+            windows_into(scratch, spec.k, spec.seed, &mut hashes);
+            scratch.len()
+        }
+        Unit::Char => char_shingles(&normalize(text), spec.k, spec.seed, &mut hashes),
+    };
+    hashes.sort_unstable();
+    hashes.dedup();
+    Shingled { hashes, tokens }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(unit: Unit, k: usize) -> ShingleSpec {
+        ShingleSpec { unit, k, seed: 7 }
+    }
+
+    #[test]
+    fn fast_path_matches_general_path() {
+        for t in ["Hello, World! 42 times", "a`b", "  x  ", "", "...", "A\tb\u{7f}c"] {
+            let mut a = Vec::new();
+            let mut b = Vec::new();
+            ascii_word_hashes(t.as_bytes(), 1, &mut a);
+            unicode_word_hashes(&normalize(t), 1, &mut b);
+            assert_eq!(a, b, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn counts() {
+        let mut s = Vec::new();
+        let d = shingle("one two three four five six", &spec(Unit::Word, 5), &mut s);
+        assert_eq!((d.hashes.len(), d.tokens), (2, 6));
+        let d = shingle("one two", &spec(Unit::Word, 5), &mut s);
+        assert_eq!((d.hashes.len(), d.tokens), (1, 2));
+        let d = shingle(" ,. ", &spec(Unit::Word, 5), &mut s);
+        assert_eq!((d.hashes.len(), d.tokens), (0, 0));
+        let d = shingle("今天天气很好", &spec(Unit::Char, 2), &mut s);
+        assert_eq!((d.hashes.len(), d.tokens), (5, 6));
+        let d = shingle("ab", &spec(Unit::Char, 3), &mut s);
+        assert_eq!((d.hashes.len(), d.tokens), (1, 2));
+    }
+
+    #[test]
+    fn case_and_quotes_do_not_matter() {
+        let mut s = Vec::new();
+        let a = shingle("It\u{2019}s THE same", &spec(Unit::Word, 2), &mut s);
+        let b = shingle("it's the same", &spec(Unit::Word, 2), &mut s);
+        assert_eq!(a.hashes, b.hashes);
+    }
+}

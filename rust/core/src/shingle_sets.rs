@@ -1,0 +1,89 @@
+//! A batch of shingle sets stored flat: one hash array plus offsets, one token count per document.
+
+use rayon::prelude::*;
+
+use crate::shingle::{shingle, ShingleSpec};
+
+/// Sorted, duplicate-free shingle-hash sets of a batch of documents.
+#[derive(Debug, Default, Clone)]
+pub struct ShingleSets {
+    offsets: Vec<usize>,
+    hashes: Vec<u64>,
+    tokens: Vec<u32>,
+}
+
+impl ShingleSets {
+    /// Shingle a batch of documents in parallel (results do not depend on the thread count).
+    #[must_use]
+    pub fn from_texts<S: AsRef<str> + Sync>(texts: &[S], spec: &ShingleSpec) -> Self {
+        let parts: Vec<(Vec<u64>, u32)> = texts
+            .par_iter()
+            .map_init(Vec::new, |scratch, t| {
+                let s = shingle(t.as_ref(), spec, scratch);
+                (s.hashes, u32::try_from(s.tokens).unwrap_or(u32::MAX))
+            })
+            .collect();
+        let (sets, tokens) = parts.into_iter().unzip();
+        Self::from_sets(sets, tokens)
+    }
+
+    /// Build from per-document sets (each must already be sorted and unique).
+    #[must_use]
+    pub fn from_sets(sets: Vec<Vec<u64>>, tokens: Vec<u32>) -> Self {
+        let mut offsets = Vec::with_capacity(sets.len() + 1);
+        offsets.push(0);
+        let total = sets.iter().map(Vec::len).sum();
+        let mut hashes = Vec::with_capacity(total);
+        for s in sets {
+            hashes.extend_from_slice(&s);
+            offsets.push(hashes.len());
+        }
+        ShingleSets {
+            offsets,
+            hashes,
+            tokens,
+        }
+    }
+
+    /// Append another batch.
+    pub fn extend(&mut self, other: &ShingleSets) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        let base = self.hashes.len();
+        self.hashes.extend_from_slice(&other.hashes);
+        self.offsets
+            .extend(other.offsets.iter().skip(1).map(|o| o + base));
+        self.tokens.extend_from_slice(&other.tokens);
+    }
+
+    /// Number of documents.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// True when there are no documents.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The set of document `i`.
+    #[must_use]
+    pub fn get(&self, i: usize) -> &[u64] {
+        &self.hashes[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// All hashes, document after document.
+    #[must_use]
+    pub fn hashes(&self) -> &[u64] {
+        &self.hashes
+    }
+
+    /// Token counts (words, or characters for character shingles), one per document.
+    #[must_use]
+    pub fn tokens(&self) -> &[u32] {
+        &self.tokens
+    }
+}
