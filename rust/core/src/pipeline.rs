@@ -8,6 +8,7 @@ use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
 use crate::error::{bad_param, Result};
 use crate::lsh::{candidate_pairs, LshParams};
 use crate::minhash::validate_num_perm;
+use crate::parallel::pool;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::signatures_into;
@@ -99,9 +100,11 @@ pub fn run<S: AsRef<str> + Sync>(
     texts: &[S],
     priority: Option<&[u64]>,
     cfg: &Config,
+    threads: usize,
     ctl: &dyn Control,
 ) -> Result<Output> {
     cfg.validate()?;
+    let pool = pool(threads)?;
     let n = texts.len();
     if n > u32::MAX as usize - 1 {
         return Err(bad_param!("at most {} documents per run", u32::MAX - 1));
@@ -116,7 +119,7 @@ pub fn run<S: AsRef<str> + Sync>(
     let t = Instant::now();
     let mut sets = ShingleSets::default();
     in_batches(ctl, "shingle", n, BATCH, |r| {
-        sets.extend(&ShingleSets::from_texts(&texts[r], &cfg.shingle));
+        sets.extend(&pool.install(|| ShingleSets::from_texts(&texts[r], &cfg.shingle)));
         Ok(())
     })?;
     times.shingle = t.elapsed().as_secs_f64();
@@ -126,15 +129,20 @@ pub fn run<S: AsRef<str> + Sync>(
         DfPolicy::Off => (None, 0),
         policy => {
             ctl.checkpoint("boilerplate", 0, 1)?;
-            let table = DfTable::build(&sets);
-            let cap = match policy {
-                DfPolicy::Fixed(c) => c,
-                DfPolicy::Auto { floor, multiplier, quantile } => {
-                    learn_cap(&table, &sets, floor, multiplier, quantile)
-                }
-                DfPolicy::Off => unreachable!("handled above"),
-            };
-            let (kept, dropped) = suppress(&table, &sets, cap);
+            let (kept, cap, dropped) = pool.install(|| {
+                let table = DfTable::build(&sets);
+                let cap = match policy {
+                    DfPolicy::Fixed(c) => c,
+                    DfPolicy::Auto {
+                        floor,
+                        multiplier,
+                        quantile,
+                    } => learn_cap(&table, &sets, floor, multiplier, quantile),
+                    DfPolicy::Off => unreachable!("handled above"),
+                };
+                let (kept, dropped) = suppress(&table, &sets, cap);
+                (kept, cap, dropped)
+            });
             sets = kept;
             (Some(cap), dropped)
         }
@@ -146,21 +154,21 @@ pub fn run<S: AsRef<str> + Sync>(
     let mut sigs = vec![0u64; n * k];
     in_batches(ctl, "sketch", n, BATCH, |r| {
         let (lo, hi) = (r.start * k, r.end * k);
-        signatures_into(&sets, r, k, cfg.shingle.seed, &mut sigs[lo..hi]);
+        pool.install(|| signatures_into(&sets, r, k, cfg.shingle.seed, &mut sigs[lo..hi]));
         Ok(())
     })?;
     times.sketch = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
     ctl.checkpoint("band", 0, 1)?;
-    let pairs = candidate_pairs(&sigs, k, cfg.lsh, cfg.shingle.seed)?;
+    let pairs = pool.install(|| candidate_pairs(&sigs, k, cfg.lsh, cfg.shingle.seed))?;
     drop(sigs);
     times.band = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
     let mut edges = Vec::new();
     in_batches(ctl, "verify", pairs.len(), BATCH * 16, |r| {
-        edges.extend(verify(&sets, &pairs[r], cfg.measure, cfg.threshold));
+        edges.extend(pool.install(|| verify(&sets, &pairs[r], cfg.measure, cfg.threshold)));
         Ok(())
     })?;
     times.verify = t.elapsed().as_secs_f64();

@@ -1,0 +1,125 @@
+//! `cluster`: the whole pipeline in one call, with progress and Ctrl-C between batches.
+
+use numpy::{IntoPyArray, PyArray1};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::PyDict;
+use simcore_core::df::DfPolicy;
+use simcore_core::lsh::LshParams;
+use simcore_core::pipeline::{run, Config};
+use simcore_core::shingle::ShingleSpec;
+use simcore_core::verify::Edge;
+
+use crate::control::PyControl;
+use crate::convert;
+use crate::errors::detached;
+
+fn array<'py, T: numpy::Element>(py: Python<'py>, v: Vec<T>) -> Bound<'py, PyArray1<T>> {
+    v.into_pyarray(py)
+}
+
+/// Verified edges as a dict of equal-length arrays.
+pub fn edges_dict<'py>(py: Python<'py>, edges: &[Edge]) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("a", array(py, edges.iter().map(|e| i64::from(e.a)).collect()))?;
+    d.set_item("b", array(py, edges.iter().map(|e| i64::from(e.b)).collect()))?;
+    d.set_item("shared", array(py, edges.iter().map(|e| e.overlap.shared as i64).collect()))?;
+    d.set_item("jaccard", array(py, edges.iter().map(|e| e.overlap.jaccard()).collect()))?;
+    d.set_item(
+        "containment_a",
+        array(py, edges.iter().map(|e| e.overlap.containment_a_in_b()).collect()),
+    )?;
+    d.set_item(
+        "containment_b",
+        array(py, edges.iter().map(|e| e.overlap.containment_b_in_a()).collect()),
+    )?;
+    d.set_item("score", array(py, edges.iter().map(|e| e.score).collect()))?;
+    Ok(d)
+}
+
+fn df_policy(mode: &str, floor: u32, multiplier: f64, quantile: f64, cap: u32) -> PyResult<DfPolicy> {
+    match mode {
+        "off" => Ok(DfPolicy::Off),
+        "auto" => Ok(DfPolicy::Auto {
+            floor,
+            multiplier,
+            quantile,
+        }),
+        "fixed" => Ok(DfPolicy::Fixed(cap)),
+        _ => Err(PyValueError::new_err(format!(
+            "df mode must be 'off', 'auto' or 'fixed', got {mode:?}"
+        ))),
+    }
+}
+
+/// Run the whole pipeline; returns a dict of arrays and figures.
+#[pyfunction]
+#[pyo3(signature = (
+    texts, *, unit, k, seed, num_perm, bands, rows, measure, threshold,
+    df_mode, df_floor, df_multiplier, df_quantile, df_cap, linkage, priority, threads, progress
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn cluster<'py>(
+    py: Python<'py>,
+    texts: Vec<PyBackedStr>,
+    unit: &str,
+    k: usize,
+    seed: u64,
+    num_perm: usize,
+    bands: usize,
+    rows: usize,
+    measure: &str,
+    threshold: f64,
+    df_mode: &str,
+    df_floor: u32,
+    df_multiplier: f64,
+    df_quantile: f64,
+    df_cap: u32,
+    linkage: &str,
+    priority: Option<Vec<u64>>,
+    threads: usize,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg = Config {
+        shingle: ShingleSpec {
+            unit: convert::unit(unit)?,
+            k,
+            seed,
+        },
+        num_perm,
+        lsh: LshParams { bands, rows },
+        measure: convert::measure(measure)?,
+        threshold,
+        df: df_policy(df_mode, df_floor, df_multiplier, df_quantile, df_cap)?,
+        linkage: convert::linkage(linkage)?,
+    };
+    let ctl = PyControl::new(progress);
+    let result = detached(py, || run(&texts, priority.as_deref(), &cfg, threads, &ctl))?;
+    let out = result.map_err(|e| ctl.into_error(&e))?;
+
+    let d = PyDict::new(py);
+    let c = out.clustering;
+    d.set_item("labels", array(py, c.labels.iter().map(|&l| i64::from(l)).collect()))?;
+    d.set_item(
+        "representatives",
+        array(py, c.representatives.iter().map(|&r| i64::from(r)).collect()),
+    )?;
+    d.set_item("weakest", array(py, c.weakest))?;
+    d.set_item("refused_merges", c.refused_merges)?;
+    d.set_item("edges", edges_dict(py, &out.edges)?)?;
+    d.set_item("candidates", out.candidates)?;
+    d.set_item("df_cap", out.df_cap)?;
+    d.set_item("suppressed", out.suppressed)?;
+    d.set_item("tokens", array(py, out.tokens.iter().map(|&t| i64::from(t)).collect()))?;
+    d.set_item("shingles", array(py, out.shingles.iter().map(|&t| i64::from(t)).collect()))?;
+    let t = PyDict::new(py);
+    t.set_item("shingle", out.times.shingle)?;
+    t.set_item("boilerplate", out.times.boilerplate)?;
+    t.set_item("sketch", out.times.sketch)?;
+    t.set_item("band", out.times.band)?;
+    t.set_item("verify", out.times.verify)?;
+    t.set_item("cluster", out.times.cluster)?;
+    d.set_item("times", t)?;
+    Ok(d)
+}
