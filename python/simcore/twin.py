@@ -1,0 +1,448 @@
+"""The pure-Python twin of simcore's algorithm: standard library only, written plainly.
+
+It gives the same normalised text, shingle hashes, signatures, candidate pairs, verified
+edges and clusters as the Rust core, bit for bit (on CPython 3.11, whose ``unicodedata`` is
+Unicode 14.0, the version the core's tables were generated from). Tests use it as the oracle;
+``benches/`` use it as the pure-Python baseline. It is slow on purpose: clarity over speed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from typing import Optional
+
+MASK = (1 << 64) - 1
+P1 = 0x9E3779B97F4A7C15
+P2 = 0xC2B2AE3D27D4EB4F
+P3 = 0x165667B19E3779F9
+EMPTY = MASK
+TARGET_RECALL = 0.99
+CLIQUE_MAX = 8
+
+# ---------------------------------------------------------------------------- normalise
+
+NAMED_ENTITIES = {
+    "amp": "&", "apos": "'", "bdquo": "\u201e", "bull": "\u2022", "copy": "\u00a9",
+    "deg": "\u00b0", "eacute": "\u00e9", "euro": "\u20ac", "gt": ">", "hellip": "\u2026",
+    "laquo": "\u00ab", "ldquo": "\u201c", "lsaquo": "\u2039", "lsquo": "\u2018", "lt": "<",
+    "mdash": "\u2014", "middot": "\u00b7", "nbsp": "\u00a0", "ndash": "\u2013",
+    "pound": "\u00a3", "quot": '"', "raquo": "\u00bb", "rdquo": "\u201d", "reg": "\u00ae",
+    "rsaquo": "\u203a", "rsquo": "\u2019", "sbquo": "\u201a", "shy": "\u00ad",
+    "times": "\u00d7", "trade": "\u2122",
+}  # fmt: skip
+_REFERENCE = re.compile(r"&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z]{2,8});")
+# White_Space characters outside ASCII/Latin-1 controls (Unicode's list is frozen).
+_WHITE_SPACE = frozenset("\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_APOSTROPHES = frozenset("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc")
+_QUOTES = frozenset("\u201c\u201d\u201e\u201f\u00ab\u00bb\u301d\u301e")
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+
+
+def _reference(m: re.Match[str]) -> str:
+    body = m.group(1)
+    if body.startswith("#"):
+        value = int(body[2:], 16) if body[1:2] in ("x", "X") else int(body[1:])
+        if value == 0 or value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+            return m.group(0)
+        return chr(value)
+    return NAMED_ENTITIES.get(body, m.group(0))
+
+
+def is_space(c: str) -> bool:
+    cp = ord(c)
+    return cp <= 0x20 or 0x7F <= cp <= 0xA0 or c in _WHITE_SPACE
+
+
+def fold_typographic(c: str) -> str:
+    if c in _APOSTROPHES:
+        return "'"
+    if c in _QUOTES:
+        return '"'
+    if c in _DASHES:
+        return "-"
+    return c
+
+
+def normalize(text: str) -> str:
+    """Entities, NFKC, case folding, typographic folding, format removal, space collapsing."""
+    text = _REFERENCE.sub(_reference, text)
+    text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
+    out: list[str] = []
+    pending_space = False
+    for c in text:
+        if is_space(c):
+            pending_space = bool(out)
+            continue
+        if unicodedata.category(c) == "Cf":
+            continue
+        if pending_space:
+            out.append(" ")
+            pending_space = False
+        out.append(fold_typographic(c))
+    return "".join(out)
+
+
+def is_word_char(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LMN"
+
+
+def words(normalized: str) -> list[str]:
+    """Maximal runs of word characters."""
+    out: list[str] = []
+    current: list[str] = []
+    for c in normalized:
+        if is_word_char(c):
+            current.append(c)
+        elif current:
+            out.append("".join(current))
+            current = []
+    if current:
+        out.append("".join(current))
+    return out
+
+
+# ---------------------------------------------------------------------------- hash
+
+
+def fmix64(x: int) -> int:
+    x ^= x >> 33
+    x = (x * 0xFF51AFD7ED558CCD) & MASK
+    x ^= x >> 33
+    x = (x * 0xC4CEB9FE1A85EC53) & MASK
+    x ^= x >> 33
+    return x
+
+
+def fold(x: int, y: int) -> int:
+    p = x * y
+    return (p & MASK) ^ (p >> 64)
+
+
+def hash_bytes(data: bytes, seed: int) -> int:
+    h = seed ^ ((len(data) * P1) & MASK)
+    for i in range(0, len(data), 8):
+        word = int.from_bytes(data[i : i + 8].ljust(8, b"\0"), "little")
+        h = fold(h ^ word ^ P3, P2)
+    return fmix64(h)
+
+
+def combine(token_hashes: list[int], seed: int) -> int:
+    acc = seed ^ P3
+    for t in token_hashes:
+        acc = fold(acc ^ t, P1)
+    return fmix64(acc ^ len(token_hashes))
+
+
+def reduce(h: int, n: int) -> int:
+    return (h * n) >> 64
+
+
+def probe(seed: int, bin_: int, attempt: int) -> int:
+    return fmix64(((seed + P3) & MASK) ^ ((bin_ << 32) | attempt))
+
+
+# ---------------------------------------------------------------------------- shingle
+
+
+def word_hashes(text: str, seed: int) -> list[int]:
+    return [hash_bytes(w.encode("utf-8"), seed) for w in words(normalize(text))]
+
+
+def shingle(text: str, unit: str = "word", k: int = 5, seed: int = 0) -> tuple[list[int], int]:
+    """Sorted unique shingle hashes and the token count."""
+    if unit == "word":
+        tokens = word_hashes(text, seed)
+        if not tokens:
+            hashes: list[int] = []
+        elif len(tokens) < k:
+            hashes = [combine(tokens, seed)]
+        else:
+            hashes = [combine(tokens[i : i + k], seed) for i in range(len(tokens) - k + 1)]
+        return sorted(set(hashes)), len(tokens)
+    norm = normalize(text)
+    cseed = seed ^ P2
+    if not norm:
+        return [], 0
+    if len(norm) < k:
+        return [hash_bytes(norm.encode("utf-8"), cseed)], len(norm)
+    grams = {hash_bytes(norm[i : i + k].encode("utf-8"), cseed) for i in range(len(norm) - k + 1)}
+    return sorted(grams), len(norm)
+
+
+# ---------------------------------------------------------------------------- minhash
+
+
+def signature(hashes: list[int], num_perm: int = 128, seed: int = 0) -> list[int]:
+    """One-permutation hashing with optimal densification."""
+    sig = [EMPTY] * num_perm
+    for h in hashes:
+        b = reduce(h, num_perm)
+        if h < sig[b]:
+            sig[b] = h
+    filled = [v for v in sig if v != EMPTY]
+    if not filled or len(filled) == num_perm:
+        return sig
+    if len(filled) == 1:
+        return [filled[0]] * num_perm
+    original = list(sig)
+    for i in range(num_perm):
+        if original[i] != EMPTY:
+            continue
+        attempt = 1
+        while True:
+            j = reduce(probe(seed, i, attempt), num_perm)
+            if original[j] != EMPTY:
+                sig[i] = original[j]
+                break
+            attempt += 1
+    return sig
+
+
+# ---------------------------------------------------------------------------- exact similarity
+
+
+def overlap(a: list[int], b: list[int]) -> tuple[int, int, int]:
+    return len(set(a) & set(b)), len(a), len(b)
+
+
+def jaccard(a: list[int], b: list[int]) -> float:
+    shared, na, nb = overlap(a, b)
+    union = na + nb - shared
+    return shared / union if union else 0.0
+
+
+def score(shared: int, na: int, nb: int, measure: str) -> float:
+    if measure == "jaccard":
+        union = na + nb - shared
+        return shared / union if union else 0.0
+    ca = shared / na if na else 0.0
+    cb = shared / nb if nb else 0.0
+    return max(ca, cb)
+
+
+# ---------------------------------------------------------------------------- LSH
+
+
+def probability(bands: int, rows: int, j: float) -> float:
+    return 1.0 - (1.0 - j**rows) ** bands
+
+
+def derive_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    best = None
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if probability(bands, rows, threshold) >= TARGET_RECALL:
+            best = (bands, rows)
+    if best is None:
+        raise ValueError("threshold too low for num_perm")
+    return best
+
+
+def jaccard_floor(containment: float, min_ratio: float) -> float:
+    c = containment * min_ratio
+    return c / (1.0 + min_ratio - c)
+
+
+def candidate_pairs(
+    sigs: list[list[int]], bands: int, rows: int, seed: int = 0
+) -> list[tuple[int, int]]:
+    found: set[tuple[int, int]] = set()
+    for band in range(bands):
+        lo = band * rows
+        keys = []
+        for doc, sig in enumerate(sigs):
+            if sig[0] == EMPTY:
+                continue
+            part = sig[lo : lo + rows]
+            key = part[0] if rows == 1 else combine(part, seed ^ band)
+            keys.append((key, doc))
+        keys.sort()
+        start = 0
+        while start < len(keys):
+            end = start
+            while end < len(keys) and keys[end][0] == keys[start][0]:
+                end += 1
+            run = [doc for _, doc in keys[start:end]]
+            if len(run) > 1:
+                if len(run) <= CLIQUE_MAX:
+                    found.update((a, b) for i, a in enumerate(run) for b in run[i + 1 :])
+                else:
+                    first = run[0]
+                    for prev, cur in zip(run, run[1:]):
+                        found.add((first, cur))
+                        if prev != first:
+                            found.add((prev, cur))
+            start = end
+    return sorted(found)
+
+
+# ---------------------------------------------------------------------------- boilerplate
+
+
+def df_cap(sets: list[list[int]], floor: int, multiplier: float, quantile: float) -> int:
+    df = Counter(h for s in sets for h in s)
+    medians = sorted(sorted(df[h] for h in s)[len(s) // 2] for s in sets if s)
+    if not medians:
+        return floor
+    idx = min(max(math.ceil(quantile * len(medians)), 1), len(medians)) - 1
+    return max(floor, math.ceil(multiplier * float(medians[idx])))
+
+
+def suppress(sets: list[list[int]], cap: int) -> tuple[list[list[int]], int]:
+    df = Counter(h for s in sets for h in s)
+    out = []
+    for s in sets:
+        kept = [h for h in s if df[h] <= cap]
+        out.append(kept if kept else list(s))
+    dropped = sum(map(len, sets)) - sum(map(len, out))
+    return out, dropped
+
+
+# ---------------------------------------------------------------------------- cluster
+
+
+def _groups_union_find(n: int, edges: list[tuple[int, int, float]], guarded: bool) -> tuple[list[int], list[float]]:
+    parent = list(range(n))
+    members = [[i] for i in range(n)]
+    weakest = [math.nan] * n
+    adj: list[list[int]] = [[] for _ in range(n)]
+    for a, b, _ in edges:
+        adj[a].append(b)
+        adj[b].append(a)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    def supported(ra: int, rb: int) -> bool:
+        # Edges between the groups must touch two documents on each side with two or more.
+        ends_a = {m for m in members[ra] for nb in adj[m] if find(nb) == rb}
+        ends_b = {nb for m in members[ra] for nb in adj[m] if find(nb) == rb}
+        ok_a = len(members[ra]) < 2 or len(ends_a) >= 2
+        ok_b = len(members[rb]) < 2 or len(ends_b) >= 2
+        return ok_a and ok_b
+
+    for a, b, s in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if guarded and not supported(ra, rb):
+            continue
+        big, small = (ra, rb) if len(members[ra]) >= len(members[rb]) else (rb, ra)
+        parent[small] = big
+        members[big] += members[small]
+        members[small] = []
+        weakest[big] = min(x for x in (weakest[big], weakest[small], s) if not math.isnan(x))
+    roots = [find(i) for i in range(n)]
+    return roots, [weakest[r] for r in roots]
+
+
+def _groups_centers(n: int, edges: list[tuple[int, int, float]], priority: list[int]) -> tuple[list[int], list[float]]:
+    adj: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for a, b, s in edges:
+        adj[a].append((b, s))
+        adj[b].append((a, s))
+    centre = [-1] * n
+    link = [math.nan] * n
+    for c in sorted(range(n), key=lambda i: (priority[i], i)):
+        if centre[c] != -1:
+            continue
+        centre[c] = c
+        for nb, s in adj[c]:
+            if centre[nb] == -1:
+                centre[nb] = c
+                link[nb] = s
+    weakest = [math.nan] * n
+    for i in range(n):
+        if not math.isnan(link[i]):
+            c = centre[i]
+            weakest[c] = link[i] if math.isnan(weakest[c]) else min(weakest[c], link[i])
+    return centre, [weakest[centre[i]] for i in range(n)]
+
+
+def cluster_edges(
+    n: int, edges: list[tuple[int, int, float]], linkage: str, priority: list[int]
+) -> tuple[list[int], list[int], list[float]]:
+    """Labels, representatives and weakest links from verified (a, b, score) edges."""
+    if linkage == "centers":
+        group, weak = _groups_centers(n, edges, priority)
+    else:
+        group, weak = _groups_union_find(n, edges, linkage == "guarded")
+    label_of: dict[int, int] = {}
+    labels: list[int] = []
+    reps: list[int] = []
+    weakest: list[float] = []
+    for i in range(n):
+        g = group[i]
+        if g not in label_of:
+            label_of[g] = len(reps)
+            reps.append(i)
+            weakest.append(weak[i])
+        lab = label_of[g]
+        labels.append(lab)
+        if (priority[i], i) < (priority[reps[lab]], reps[lab]):
+            reps[lab] = i
+    return labels, reps, weakest
+
+
+def cluster(
+    texts: list[str],
+    *,
+    threshold: float = 0.3,
+    measure: str = "containment",
+    unit: str = "word",
+    k: int = 5,
+    num_perm: int = 128,
+    bands: Optional[int] = None,
+    rows: Optional[int] = None,
+    min_size_ratio: float = 0.25,
+    df: str = "auto",
+    df_floor: int = 10,
+    df_multiplier: float = 2.0,
+    df_quantile: float = 0.99,
+    fixed_cap: int = 0,
+    linkage: str = "guarded",
+    priority: Optional[list[int]] = None,
+    seed: int = 0,
+) -> dict[str, object]:
+    """The whole pipeline; returns labels, representatives, weakest links, edges and figures."""
+    shingled = [shingle(t, unit, k, seed) for t in texts]
+    sets = [s for s, _ in shingled]
+    tokens = [n for _, n in shingled]
+    cap: Optional[int] = None
+    dropped = 0
+    if df != "off":
+        cap = fixed_cap if df == "fixed" else df_cap(sets, df_floor, df_multiplier, df_quantile)
+        sets, dropped = suppress(sets, cap)
+    if bands is None or rows is None:
+        design = threshold if measure == "jaccard" else jaccard_floor(threshold, min_size_ratio)
+        bands, rows = derive_bands(design, num_perm)
+    sigs = [signature(s, num_perm, seed) for s in sets]
+    pairs = candidate_pairs(sigs, bands, rows, seed)
+    edges = []
+    for a, b in pairs:
+        shared, na, nb = overlap(sets[a], sets[b])
+        sc = score(shared, na, nb, measure)
+        if shared > 0 and sc >= threshold:
+            edges.append((a, b, shared, na, nb, sc))
+    if priority is None:
+        priority = [(2**32 - 1) - t for t in tokens]
+    labels, reps, weakest = cluster_edges(
+        len(texts), [(a, b, s) for a, b, *_, s in edges], linkage, priority
+    )
+    return {
+        "labels": labels,
+        "representatives": reps,
+        "weakest": weakest,
+        "edges": edges,
+        "candidates": len(pairs),
+        "df_cap": cap,
+        "suppressed": dropped,
+        "bands": bands,
+        "rows": rows,
+    }
