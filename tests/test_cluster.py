@@ -29,7 +29,11 @@ def test_seeds_by_default(seeds: dict[str, str]) -> None:
 def test_seeds_as_list_and_pairs(seeds: dict[str, str]) -> None:
     texts = list(seeds.values())
     assert simcore.cluster(texts).clusters == [[0, 1, 3], [2], [4]]
-    assert simcore.cluster(list(seeds.items())).clusters == [["000", "001", "003"], ["002"], ["004"]]
+    assert simcore.cluster(list(seeds.items())).clusters == [
+        ["000", "001", "003"],
+        ["002"],
+        ["004"],
+    ]
     assert simcore.cluster(iter(seeds.items())).labels.tolist() == [0, 0, 1, 0, 2]
 
 
@@ -52,12 +56,24 @@ def test_result_object(seeds: dict[str, str]) -> None:
     assert r.params["lsh"].p_at_threshold >= 0.99
     assert r.params["df_cap"] is not None
     recs = list(r.records())
-    assert recs[0] == {"id": "000", "cluster": 0, "representative": "003", "cluster_size": 3, "is_representative": False}
+    assert recs[0] == {
+        "id": "000",
+        "cluster": 0,
+        "representative": "003",
+        "cluster_size": 3,
+        "is_representative": False,
+    }
     assert [g.members for g in r.groups()] == [["000", "001", "003"]]
 
 
 def test_dates_choose_the_earliest_representative(seeds: dict[str, str]) -> None:
-    dates = {"000": "2019-02-17", "001": "2019-02-16", "002": "2019-02-11", "003": "2024-11-21", "004": None}
+    dates = {
+        "000": "2019-02-17",
+        "001": "2019-02-16",
+        "002": "2019-02-11",
+        "003": "2024-11-21",
+        "004": None,
+    }
     r = simcore.cluster(seeds, dates=dates)
     assert r.representatives[0] == "001"
 

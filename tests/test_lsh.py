@@ -38,7 +38,7 @@ def test_containment_design_and_explicit_bands() -> None:
 
 
 def test_candidate_pairs_match_twin_and_are_sorted() -> None:
-    docs = [("wire copy %d " % (i // 3)) * 12 + f"outlet {i % 3}" for i in range(60)]
+    docs = [(f"wire copy {i // 3} ") * 12 + f"outlet {i % 3}" for i in range(60)]
     sigs = simcore.signatures(docs)
     pairs = simcore.candidate_pairs(sigs, bands=32, rows=4)
     assert pairs.dtype == np.int64 and pairs.shape[1] == 2
@@ -62,13 +62,17 @@ def test_recall_and_precision_against_exact_all_pairs(corpus, name: str) -> None
     sets = simcore.shingles(texts)
     truth = jaccard_pairs(sets, t)
     assert len(truth) > 100
-    result = simcore.cluster(texts, measure="jaccard", threshold=t, boilerplate="off", linkage="components")
+    result = simcore.cluster(
+        texts, measure="jaccard", threshold=t, boilerplate="off", linkage="components"
+    )
     found = {(a, b) for a, b in zip(result.edges["a"].tolist(), result.edges["b"].tolist())}
     recall = len(found & set(truth)) / len(truth)
     assert recall >= 0.99, recall
     # Precision 1.0: every reported edge really is at or above the threshold, exactly.
     py = [set(s.tolist()) for s in sets]
-    for a, b, j in zip(result.edges["a"].tolist(), result.edges["b"].tolist(), result.edges["jaccard"].tolist()):
+    for a, b, j in zip(
+        result.edges["a"].tolist(), result.edges["b"].tolist(), result.edges["jaccard"].tolist()
+    ):
         inter = len(py[a] & py[b])
         exact = inter / (len(py[a]) + len(py[b]) - inter)
         assert exact >= t and j == pytest.approx(exact, abs=0)

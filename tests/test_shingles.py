@@ -30,9 +30,7 @@ def test_fixed_vectors() -> None:
 
 
 def test_counts_and_short_documents() -> None:
-    sets = simcore.shingles(
-        ["one two three four five six", "one two", " ,. ", ""], k=5
-    )
+    sets = simcore.shingles(["one two three four five six", "one two", " ,. ", ""], k=5)
     assert [len(s) for s in sets] == [2, 1, 0, 0]
     assert all(s.dtype == np.uint64 for s in sets)
     assert all(np.all(np.diff(s.astype(object)) > 0) for s in sets if len(s) > 1)
@@ -65,13 +63,31 @@ def test_seed_changes_hashes() -> None:
 
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
 wordy = st.lists(
-    st.sampled_from(["the", "Wire", "story", "IS", "Isis", "caf\u00e9", "\u201cq\u201d", "42", "&amp;", "\u2014", "\n"]),
+    st.sampled_from(
+        [
+            "the",
+            "Wire",
+            "story",
+            "IS",
+            "Isis",
+            "caf\u00e9",
+            "\u201cq\u201d",
+            "42",
+            "&amp;",
+            "\u2014",
+            "\n",
+        ]
+    ),
     max_size=60,
 ).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(texts, wordy), max_size=4), st.integers(1, 6), st.sampled_from(["word", "char"]))
+@given(
+    st.lists(st.one_of(texts, wordy), max_size=4),
+    st.integers(1, 6),
+    st.sampled_from(["word", "char"]),
+)
 def test_twin_equality(docs: list[str], k: int, unit: str) -> None:
     ours = simcore.shingles(docs, unit=unit, k=k, seed=7)
     assert [s.tolist() for s in ours] == [twin.shingle(d, unit, k, 7)[0] for d in docs]

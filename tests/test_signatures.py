@@ -55,7 +55,9 @@ def test_shape_dtype_and_empty_documents() -> None:
 
 
 def test_same_seed_same_signature_any_thread_count() -> None:
-    docs = [f"story number {i} about the wire and the copy desk today" * (i % 5 + 1) for i in range(300)]
+    docs = [
+        f"story number {i} about the wire and the copy desk today" * (i % 5 + 1) for i in range(300)
+    ]
     base = simcore.signatures(docs, threads=1)
     for threads in (2, 8):
         assert np.array_equal(base, simcore.signatures(docs, threads=threads))
@@ -68,7 +70,10 @@ def test_text_and_set_inputs_agree() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(0, 2**64 - 1), max_size=300, unique=True), st.sampled_from([1, 2, 7, 64, 128]))
+@given(
+    st.lists(st.integers(0, 2**64 - 1), max_size=300, unique=True),
+    st.sampled_from([1, 2, 7, 64, 128]),
+)
 def test_twin_equality(hashes: list[int], k: int) -> None:
     hs = sorted(hashes)
     ours = simcore.signatures([np.asarray(hs, dtype=np.uint64)], num_perm=k, seed=11)[0]

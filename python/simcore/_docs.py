@@ -37,9 +37,8 @@ def coerce(docs: object) -> tuple[list[Any], list[str]]:
     if docs is None:
         raise TypeError("docs must be a list of str, a dict of id -> str, or (id, str) pairs")
     if isinstance(docs, Mapping):
-        ids = list(docs.keys())
-        texts = [_check_text(docs[i], f"document {i!r}") for i in ids]
-        return ids, texts
+        keys = list(docs.keys())
+        return keys, [_check_text(docs[i], f"document {i!r}") for i in keys]
     if not isinstance(docs, Iterable):
         raise TypeError(
             "docs must be a list of str, a dict of id -> str, or (id, str) pairs, "

@@ -47,7 +47,9 @@ def _priority(dates: Optional[Sequence[Any]], ids: list[Any]) -> Optional[list[i
     try:
         order = sorted(set(present))
     except TypeError as e:
-        raise TypeError(f"dates must be mutually comparable (all str, or all datetimes): {e}") from None
+        raise TypeError(
+            f"dates must be mutually comparable (all str, or all datetimes): {e}"
+        ) from None
     rank = {d: r for r, d in enumerate(order)}
     last = len(order)
     return [rank[d] if d is not None else last for d in ds]

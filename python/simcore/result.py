@@ -137,12 +137,14 @@ class ClusterResult:
         dup = [s for s in sizes if s > 1]
         cap = self.params.get("df_cap")
         lsh = self.params["lsh"]
+        largest = max(sizes, default=0)
         lines = [
             f"{n} documents -> {len(sizes)} clusters "
-            f"({len(dup)} with duplicates covering {sum(dup)} documents; largest {max(sizes, default=0)})",
+            f"({len(dup)} with duplicates covering {sum(dup)} documents; largest {largest})",
             f"measure={self.params['measure']} threshold={self.params['threshold']} "
             f"{self.params['unit']} {self.params['k']}-shingles, K={self.params['num_perm']}, "
-            f"LSH {lsh.bands}x{lsh.rows} (p={lsh.p_at_threshold:.4f} at J={lsh.design_jaccard:.3f})",
+            f"LSH {lsh.bands}x{lsh.rows} "
+            f"(p={lsh.p_at_threshold:.4f} at J={lsh.design_jaccard:.3f})",
             f"candidates={self.stats['candidates']} verified edges={self.stats['edges']} "
             f"boilerplate cap={'off' if cap is None else cap} "
             f"(dropped {self.stats['suppressed']} shingle occurrences)",

@@ -136,9 +136,9 @@ def _as_set(a: object, name: str) -> U64Array:
     arr = np.asarray(a)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of shingle hashes")
-    if arr.size and arr.dtype != np.uint64:
-        if not np.issubdtype(arr.dtype, np.integer) or (arr < 0).any():
-            raise TypeError(f"{name} must hold unsigned 64-bit shingle hashes, got {arr.dtype}")
+    bad_type = arr.size and arr.dtype != np.uint64
+    if bad_type and (not np.issubdtype(arr.dtype, np.integer) or (arr < 0).any()):
+        raise TypeError(f"{name} must hold unsigned 64-bit shingle hashes, got {arr.dtype}")
     return np.ascontiguousarray(arr, dtype=np.uint64)
 
 

@@ -21,6 +21,7 @@ P3 = 0x165667B19E3779F9
 EMPTY = MASK
 TARGET_RECALL = 0.99
 CLIQUE_MAX = 8
+GUARD_SUPPORT = 0.5
 
 # ---------------------------------------------------------------------------- normalise
 
@@ -35,7 +36,9 @@ NAMED_ENTITIES = {
 }  # fmt: skip
 _REFERENCE = re.compile(r"&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z]{2,8});")
 # White_Space characters outside ASCII/Latin-1 controls (Unicode's list is frozen).
-_WHITE_SPACE = frozenset("\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_WHITE_SPACE = frozenset(
+    "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _APOSTROPHES = frozenset("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc")
 _QUOTES = frozenset("\u201c\u201d\u201e\u201f\u00ab\u00bb\u301d\u301e")
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
@@ -305,7 +308,9 @@ def suppress(sets: list[list[int]], cap: int) -> tuple[list[list[int]], int]:
 # ---------------------------------------------------------------------------- cluster
 
 
-def _groups_union_find(n: int, edges: list[tuple[int, int, float]], guarded: bool) -> tuple[list[int], list[float]]:
+def _groups_union_find(
+    n: int, edges: list[tuple[int, int, float]], guarded: bool
+) -> tuple[list[int], list[float]]:
     parent = list(range(n))
     members = [[i] for i in range(n)]
     weakest = [math.nan] * n
@@ -320,12 +325,16 @@ def _groups_union_find(n: int, edges: list[tuple[int, int, float]], guarded: boo
         return x
 
     def supported(ra: int, rb: int) -> bool:
-        # Edges between the groups must touch two documents on each side with two or more.
-        ends_a = {m for m in members[ra] for nb in adj[m] if find(nb) == rb}
-        ends_b = {nb for m in members[ra] for nb in adj[m] if find(nb) == rb}
-        ok_a = len(members[ra]) < 2 or len(ends_a) >= 2
-        ok_b = len(members[rb]) < 2 or len(ends_b) >= 2
-        return ok_a and ok_b
+        # Half the smaller group (at least two) must link into the larger, touching two of it.
+        small, large = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
+        if len(members[small]) < 2 and len(members[large]) < 2:
+            return True
+        linked = {m for m in members[small] for nb in adj[m] if find(nb) == large}
+        ends = {nb for m in members[small] for nb in adj[m] if find(nb) == large}
+        n = len(members[small])
+        need_small = 1 if n < 2 else max(2, math.ceil(GUARD_SUPPORT * n))
+        need_large = 1 if len(members[large]) < 2 else 2
+        return len(linked) >= need_small and len(ends) >= need_large
 
     for a, b, s in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
         ra, rb = find(a), find(b)
@@ -342,7 +351,9 @@ def _groups_union_find(n: int, edges: list[tuple[int, int, float]], guarded: boo
     return roots, [weakest[r] for r in roots]
 
 
-def _groups_centers(n: int, edges: list[tuple[int, int, float]], priority: list[int]) -> tuple[list[int], list[float]]:
+def _groups_centers(
+    n: int, edges: list[tuple[int, int, float]], priority: list[int]
+) -> tuple[list[int], list[float]]:
     adj: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     for a, b, s in edges:
         adj[a].append((b, s))

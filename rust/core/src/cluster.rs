@@ -12,14 +12,19 @@ use crate::verify::Edge;
 pub enum Linkage {
     /// Connected components (the full transitive closure).
     Components,
-    /// Components, but two groups are never joined through a single document: when both
-    /// sides of a merge have several members, the edges between them must touch at least two
-    /// documents on each side. A round-up page quoting two stories joins at most one of them.
+    /// Components, but two groups are only joined when the edges between them are broad:
+    /// when the smaller group has several members, at least [`GUARD_SUPPORT`] of them (and at
+    /// least two) must have an edge into the larger group, which must be touched at two
+    /// documents or more. A round-up page quoting two stories joins at most one of them, and
+    /// pages that share only site furniture cannot bridge two stories.
     Guarded,
     /// Centres: documents in priority order; each one not yet taken becomes a centre and takes
     /// its untaken neighbours. Every member is directly linked to its representative.
     Centers,
 }
+
+/// Share of the smaller group's members that must link into the larger one for a guarded merge.
+pub const GUARD_SUPPORT: f64 = 0.5;
 
 /// The clustering of `n` documents.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -86,49 +91,55 @@ fn adjacency(n: usize, edges: &[Edge]) -> Vec<Vec<(u32, f64)>> {
 /// Edges in processing order: best score first, then by endpoints.
 fn ordered(edges: &[Edge]) -> Vec<&Edge> {
     let mut v: Vec<&Edge> = edges.iter().collect();
-    v.sort_by(|x, y| y.score.total_cmp(&x.score).then((x.a, x.b).cmp(&(y.a, y.b))));
+    v.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
     v
 }
 
-/// Do the edges between groups `ra` and `rb` touch at least two documents on every side that
-/// has two or more members?
+/// Are the edges between groups `ra` and `rb` broad enough to join them (see [`Linkage::Guarded`])?
 fn supported(uf: &mut UnionFind, adj: &[Vec<(u32, f64)>], ra: u32, rb: u32) -> bool {
     let (sa, sb) = (uf.members[ra as usize].len(), uf.members[rb as usize].len());
-    if sa < 2 && sb < 2 {
+    let (small, large, small_len, large_len) = if sa <= sb {
+        (ra, rb, sa, sb)
+    } else {
+        (rb, ra, sb, sa)
+    };
+    if small_len < 2 && large_len < 2 {
         return true;
     }
-    let (scan, other) = if sa <= sb { (ra, rb) } else { (rb, ra) };
-    let members = uf.members[scan as usize].clone();
-    let need_scan = uf.members[scan as usize].len() >= 2;
-    let need_other = uf.members[other as usize].len() >= 2;
-    let mut scan_side: Option<u32> = None;
-    let mut other_side: Option<u32> = None;
-    let (mut scan_two, mut other_two) = (!need_scan, !need_other);
+    let members = uf.members[small as usize].clone();
+    let mut linked_small = 0usize;
+    let mut large_ends: Vec<u32> = Vec::new();
     for m in members {
+        let mut linked = false;
         for &(nb, _) in &adj[m as usize] {
-            if uf.find(nb) != other {
-                continue;
-            }
-            match scan_side {
-                None => scan_side = Some(m),
-                Some(x) if x != m => scan_two = true,
-                _ => {}
-            }
-            match other_side {
-                None => other_side = Some(nb),
-                Some(x) if x != nb => other_two = true,
-                _ => {}
-            }
-            if scan_two && other_two {
-                return true;
+            if uf.find(nb) == large {
+                linked = true;
+                if large_ends.len() < 2 && !large_ends.contains(&nb) {
+                    large_ends.push(nb);
+                }
             }
         }
+        linked_small += usize::from(linked);
     }
-    scan_two && other_two
+    let need_small = if small_len < 2 {
+        1
+    } else {
+        ((GUARD_SUPPORT * small_len as f64).ceil() as usize).max(2)
+    };
+    let need_large = if large_len < 2 { 1 } else { 2 };
+    linked_small >= need_small && large_ends.len() >= need_large
 }
 
 fn union_find_groups(n: usize, edges: &[Edge], guarded: bool) -> (Vec<u32>, Vec<f64>, usize) {
-    let adj = if guarded { adjacency(n, edges) } else { Vec::new() };
+    let adj = if guarded {
+        adjacency(n, edges)
+    } else {
+        Vec::new()
+    };
     let mut uf = UnionFind::new(n);
     let mut refused = 0;
     for e in ordered(edges) {
@@ -169,7 +180,11 @@ fn centre_groups(n: usize, edges: &[Edge], priority: &[u64]) -> (Vec<u32>, Vec<f
     for i in 0..n {
         let c = centre[i] as usize;
         if !link[i].is_nan() {
-            weakest[c] = if weakest[c].is_nan() { link[i] } else { weakest[c].min(link[i]) };
+            weakest[c] = if weakest[c].is_nan() {
+                link[i]
+            } else {
+                weakest[c].min(link[i])
+            };
         }
     }
     let per_doc = centre.iter().map(|&c| weakest[c as usize]).collect();
@@ -230,7 +245,12 @@ mod tests {
 
     #[test]
     fn components_and_order() {
-        let c = cluster(5, &[e(3, 4, 0.9), e(1, 3, 0.5)], Linkage::Components, &[0; 5]);
+        let c = cluster(
+            5,
+            &[e(3, 4, 0.9), e(1, 3, 0.5)],
+            Linkage::Components,
+            &[0; 5],
+        );
         assert_eq!(c.labels, vec![0, 1, 2, 1, 1]);
         assert_eq!(c.representatives, vec![0, 1, 2]);
         assert!(c.weakest[0].is_nan());
@@ -240,7 +260,13 @@ mod tests {
     #[test]
     fn guard_stops_a_single_bridge() {
         // Stories {0,1} and {3,4}; document 2 quotes both.
-        let edges = [e(0, 1, 0.9), e(3, 4, 0.9), e(1, 2, 0.5), e(2, 3, 0.4), e(0, 2, 0.45)];
+        let edges = [
+            e(0, 1, 0.9),
+            e(3, 4, 0.9),
+            e(1, 2, 0.5),
+            e(2, 3, 0.4),
+            e(0, 2, 0.45),
+        ];
         let g = cluster(5, &edges, Linkage::Guarded, &[0; 5]);
         assert_eq!(g.labels, vec![0, 0, 0, 1, 1]);
         assert_eq!(g.refused_merges, 1);
@@ -251,11 +277,21 @@ mod tests {
     #[test]
     fn centres_link_members_to_their_representative() {
         // A chain 0-1-2 with 1 preferred: one cluster around 1.
-        let c = cluster(4, &[e(0, 1, 0.8), e(1, 2, 0.6)], Linkage::Centers, &[5, 1, 5, 5]);
+        let c = cluster(
+            4,
+            &[e(0, 1, 0.8), e(1, 2, 0.6)],
+            Linkage::Centers,
+            &[5, 1, 5, 5],
+        );
         assert_eq!(c.labels, vec![0, 0, 0, 1]);
         assert_eq!(c.representatives, vec![1, 3]);
         // A chain 0-1-2 with 0 preferred: 2 is not linked to 0, so it stands alone.
-        let c = cluster(3, &[e(0, 1, 0.8), e(1, 2, 0.6)], Linkage::Centers, &[0, 5, 5]);
+        let c = cluster(
+            3,
+            &[e(0, 1, 0.8), e(1, 2, 0.6)],
+            Linkage::Centers,
+            &[0, 5, 5],
+        );
         assert_eq!(c.labels, vec![0, 0, 1]);
     }
 }

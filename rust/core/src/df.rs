@@ -29,58 +29,58 @@ pub enum DfPolicy {
     Fixed(u32),
 }
 
-/// Shingle hashes with the number of documents each occurs in, sorted by hash.
+/// The document frequency of every (document, shingle) entry of a batch, aligned with
+/// [`ShingleSets::hashes`]. Computed by one sort, so it costs O(N log N) with sequential access.
 #[derive(Debug, Default)]
 pub struct DfTable {
-    keys: Vec<u64>,
-    counts: Vec<u32>,
+    at: Vec<u32>,
 }
 
 impl DfTable {
-    /// Count, for each distinct shingle, the documents that contain it.
+    /// Count, for each shingle entry, the documents that contain the same shingle.
     #[must_use]
     pub fn build(sets: &ShingleSets) -> Self {
-        let mut all = sets.hashes().to_vec();
-        all.par_sort_unstable();
-        let mut keys = Vec::new();
-        let mut counts = Vec::new();
-        for run in all.chunk_by(|a, b| a == b) {
-            keys.push(run[0]);
-            counts.push(run.len() as u32);
+        let hashes = sets.hashes();
+        let mut order: Vec<(u64, u32)> = hashes
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| (h, i as u32))
+            .collect();
+        order.par_sort_unstable();
+        let mut at = vec![0u32; hashes.len()];
+        for run in order.chunk_by(|a, b| a.0 == b.0) {
+            let count = run.len() as u32;
+            for &(_, pos) in run {
+                at[pos as usize] = count;
+            }
         }
-        DfTable { keys, counts }
+        DfTable { at }
     }
 
-    /// The document frequency of one shingle (0 if unseen).
+    /// The document frequencies of document `d`'s shingles, in the order of its set.
     #[must_use]
-    pub fn get(&self, h: u64) -> u32 {
-        self.keys.binary_search(&h).map_or(0, |i| self.counts[i])
-    }
-
-    /// Number of distinct shingles.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// True when no shingle was counted.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+    pub fn of_doc<'a>(&'a self, sets: &ShingleSets, d: usize) -> &'a [u32] {
+        &self.at[sets.range(d)]
     }
 }
 
 /// Learn the cap for a corpus.
 #[must_use]
-pub fn learn_cap(table: &DfTable, sets: &ShingleSets, floor: u32, multiplier: f64, quantile: f64) -> u32 {
+pub fn learn_cap(
+    table: &DfTable,
+    sets: &ShingleSets,
+    floor: u32,
+    multiplier: f64,
+    quantile: f64,
+) -> u32 {
     let mut medians: Vec<u32> = (0..sets.len())
         .into_par_iter()
         .filter_map(|d| {
-            let set = sets.get(d);
-            if set.is_empty() {
+            let dfs = table.of_doc(sets, d);
+            if dfs.is_empty() {
                 return None;
             }
-            let mut dfs: Vec<u32> = set.iter().map(|&h| table.get(h)).collect();
+            let mut dfs = dfs.to_vec();
             let mid = dfs.len() / 2;
             Some(*dfs.select_nth_unstable(mid).1)
         })
@@ -102,7 +102,13 @@ pub fn suppress(table: &DfTable, sets: &ShingleSets, cap: u32) -> (ShingleSets, 
         .into_par_iter()
         .map(|d| {
             let set = sets.get(d);
-            let kept: Vec<u64> = set.iter().copied().filter(|&h| table.get(h) <= cap).collect();
+            let dfs = table.of_doc(sets, d);
+            let kept: Vec<u64> = set
+                .iter()
+                .zip(dfs)
+                .filter(|&(_, &df)| df <= cap)
+                .map(|(&h, _)| h)
+                .collect();
             if kept.is_empty() {
                 set.to_vec()
             } else {
@@ -111,7 +117,10 @@ pub fn suppress(table: &DfTable, sets: &ShingleSets, cap: u32) -> (ShingleSets, 
         })
         .collect();
     let dropped = sets.hashes().len() - kept.iter().map(Vec::len).sum::<usize>();
-    (ShingleSets::from_sets(kept, sets.tokens().to_vec()), dropped)
+    (
+        ShingleSets::from_sets(kept, sets.tokens().to_vec()),
+        dropped,
+    )
 }
 
 #[cfg(test)]
@@ -125,7 +134,8 @@ mod tests {
             vec![3, 3, 2, 1],
         );
         let t = DfTable::build(&sets);
-        assert_eq!((t.get(9), t.get(2), t.get(1), t.get(100)), (4, 2, 1, 0));
+        assert_eq!(t.of_doc(&sets, 0), &[1, 2, 4]);
+        assert_eq!(t.of_doc(&sets, 3), &[4]);
         let (s, dropped) = suppress(&t, &sets, 2);
         assert_eq!(s.get(0), &[1, 2]);
         assert_eq!(s.get(3), &[9], "a document never loses every shingle");

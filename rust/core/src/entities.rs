@@ -122,9 +122,15 @@ mod tests {
     #[test]
     fn decodes() {
         assert_eq!(decode("a &amp; b").as_deref(), Some("a & b"));
-        assert_eq!(decode("x&nbsp;y&#8217;s&#x2014;").as_deref(), Some("x\u{a0}y\u{2019}s\u{2014}"));
+        assert_eq!(
+            decode("x&nbsp;y&#8217;s&#x2014;").as_deref(),
+            Some("x\u{a0}y\u{2019}s\u{2014}")
+        );
         assert_eq!(decode("&amp;amp;").as_deref(), Some("&amp;"));
-        assert_eq!(decode("&bogus; &#0; &#xD800; &#;").as_deref(), Some("&bogus; &#0; &#xD800; &#;"));
+        assert_eq!(
+            decode("&bogus; &#0; &#xD800; &#;").as_deref(),
+            Some("&bogus; &#0; &#xD800; &#;")
+        );
         assert_eq!(decode("no refs"), None);
         assert_eq!(decode("&").as_deref(), Some("&"));
     }

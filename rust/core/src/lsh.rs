@@ -177,7 +177,10 @@ mod tests {
             assert!(p.probability(t) >= TARGET_RECALL, "{t} {p:?}");
             assert!(p.bands * p.rows <= 128);
         }
-        assert_eq!(LshParams::derive(0.5, 128).unwrap(), LshParams { bands: 42, rows: 3 });
+        assert_eq!(
+            LshParams::derive(0.5, 128).unwrap(),
+            LshParams { bands: 42, rows: 3 }
+        );
         assert!(LshParams::derive(0.01, 128).is_err());
     }
 

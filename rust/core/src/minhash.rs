@@ -38,7 +38,10 @@ pub fn signature_into(hashes: &[u64], seed: u64, out: &mut [u64]) {
     }
     if filled == 1 {
         // Every probe sequence ends at the only filled bin.
-        let v = *out.iter().find(|&&v| v != EMPTY).expect("one bin is filled");
+        let v = *out
+            .iter()
+            .find(|&&v| v != EMPTY)
+            .expect("one bin is filled");
         out.fill(v);
         return;
     }

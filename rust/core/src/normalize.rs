@@ -71,8 +71,14 @@ mod tests {
     #[test]
     fn steps() {
         assert_eq!(normalize("  Hello,\u{a0}\u{a0}World\t\n"), "hello, world");
-        assert_eq!(normalize("It&#8217;s \u{201C}fine\u{201D} \u{2014} ok"), "it's \"fine\" - ok");
-        assert_eq!(normalize("\u{FB01}ne STRASSE Stra\u{DF}e"), "fine strasse strasse");
+        assert_eq!(
+            normalize("It&#8217;s \u{201C}fine\u{201D} \u{2014} ok"),
+            "it's \"fine\" - ok"
+        );
+        assert_eq!(
+            normalize("\u{FB01}ne STRASSE Stra\u{DF}e"),
+            "fine strasse strasse"
+        );
         assert_eq!(normalize("\u{FEFF}a\u{200D}b\0c"), "ab c");
         assert_eq!(normalize("Cafe\u{301}"), "caf\u{e9}");
         assert_eq!(normalize(""), "");

@@ -41,7 +41,10 @@ impl Config {
     pub fn validate(&self) -> Result<()> {
         self.shingle.validate()?;
         validate_num_perm(self.num_perm)?;
-        if self.lsh.bands == 0 || self.lsh.rows == 0 || self.lsh.bands * self.lsh.rows > self.num_perm {
+        if self.lsh.bands == 0
+            || self.lsh.rows == 0
+            || self.lsh.bands * self.lsh.rows > self.num_perm
+        {
             return Err(bad_param!(
                 "bands x rows ({} x {}) must be between 1 and num_perm ({})",
                 self.lsh.bands,
@@ -50,7 +53,10 @@ impl Config {
             ));
         }
         if !(self.threshold > 0.0 && self.threshold <= 1.0) {
-            return Err(bad_param!("threshold must be in (0, 1], got {}", self.threshold));
+            return Err(bad_param!(
+                "threshold must be in (0, 1], got {}",
+                self.threshold
+            ));
         }
         Ok(())
     }
@@ -111,7 +117,10 @@ pub fn run<S: AsRef<str> + Sync>(
     }
     if let Some(p) = priority {
         if p.len() != n {
-            return Err(bad_param!("priority has {} entries for {n} documents", p.len()));
+            return Err(bad_param!(
+                "priority has {} entries for {n} documents",
+                p.len()
+            ));
         }
     }
     let mut times = StageTimes::default();

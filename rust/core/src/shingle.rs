@@ -171,7 +171,14 @@ mod tests {
 
     #[test]
     fn fast_path_matches_general_path() {
-        for t in ["Hello, World! 42 times", "a`b", "  x  ", "", "...", "A\tb\u{7f}c"] {
+        for t in [
+            "Hello, World! 42 times",
+            "a`b",
+            "  x  ",
+            "",
+            "...",
+            "A\tb\u{7f}c",
+        ] {
             let mut a = Vec::new();
             let mut b = Vec::new();
             ascii_word_hashes(t.as_bytes(), 1, &mut a);

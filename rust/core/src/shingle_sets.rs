@@ -75,6 +75,12 @@ impl ShingleSets {
         &self.hashes[self.offsets[i]..self.offsets[i + 1]]
     }
 
+    /// The positions of document `i`'s hashes within [`Self::hashes`].
+    #[must_use]
+    pub fn range(&self, i: usize) -> std::ops::Range<usize> {
+        self.offsets[i]..self.offsets[i + 1]
+    }
+
     /// All hashes, document after document.
     #[must_use]
     pub fn hashes(&self) -> &[u64] {

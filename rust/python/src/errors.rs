@@ -30,6 +30,8 @@ pub fn detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> T + Send) -> PyResu
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
                 .unwrap_or_else(|| "unknown panic".to_string());
-            SimcoreError::new_err(format!("internal error in simcore's core (please report it): {msg}"))
+            SimcoreError::new_err(format!(
+                "internal error in simcore's core (please report it): {msg}"
+            ))
         })
 }

@@ -12,7 +12,10 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add("NORMALIZER_VERSION", simcore_core::normalize::NORMALIZER_VERSION)?;
+    m.add(
+        "NORMALIZER_VERSION",
+        simcore_core::normalize::NORMALIZER_VERSION,
+    )?;
     m.add("HASH_VERSION", simcore_core::HASH_VERSION)?;
     m.add("UNICODE_VERSION", simcore_core::unicode_version())?;
     m.add("TARGET_RECALL", simcore_core::lsh::TARGET_RECALL)?;

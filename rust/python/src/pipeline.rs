@@ -22,23 +22,53 @@ fn array<'py, T: numpy::Element>(py: Python<'py>, v: Vec<T>) -> Bound<'py, PyArr
 /// Verified edges as a dict of equal-length arrays.
 pub fn edges_dict<'py>(py: Python<'py>, edges: &[Edge]) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("a", array(py, edges.iter().map(|e| i64::from(e.a)).collect()))?;
-    d.set_item("b", array(py, edges.iter().map(|e| i64::from(e.b)).collect()))?;
-    d.set_item("shared", array(py, edges.iter().map(|e| e.overlap.shared as i64).collect()))?;
-    d.set_item("jaccard", array(py, edges.iter().map(|e| e.overlap.jaccard()).collect()))?;
+    d.set_item(
+        "a",
+        array(py, edges.iter().map(|e| i64::from(e.a)).collect()),
+    )?;
+    d.set_item(
+        "b",
+        array(py, edges.iter().map(|e| i64::from(e.b)).collect()),
+    )?;
+    d.set_item(
+        "shared",
+        array(py, edges.iter().map(|e| e.overlap.shared as i64).collect()),
+    )?;
+    d.set_item(
+        "jaccard",
+        array(py, edges.iter().map(|e| e.overlap.jaccard()).collect()),
+    )?;
     d.set_item(
         "containment_a",
-        array(py, edges.iter().map(|e| e.overlap.containment_a_in_b()).collect()),
+        array(
+            py,
+            edges
+                .iter()
+                .map(|e| e.overlap.containment_a_in_b())
+                .collect(),
+        ),
     )?;
     d.set_item(
         "containment_b",
-        array(py, edges.iter().map(|e| e.overlap.containment_b_in_a()).collect()),
+        array(
+            py,
+            edges
+                .iter()
+                .map(|e| e.overlap.containment_b_in_a())
+                .collect(),
+        ),
     )?;
     d.set_item("score", array(py, edges.iter().map(|e| e.score).collect()))?;
     Ok(d)
 }
 
-fn df_policy(mode: &str, floor: u32, multiplier: f64, quantile: f64, cap: u32) -> PyResult<DfPolicy> {
+fn df_policy(
+    mode: &str,
+    floor: u32,
+    multiplier: f64,
+    quantile: f64,
+    cap: u32,
+) -> PyResult<DfPolicy> {
     match mode {
         "off" => Ok(DfPolicy::Off),
         "auto" => Ok(DfPolicy::Auto {
@@ -100,10 +130,16 @@ pub fn cluster<'py>(
 
     let d = PyDict::new(py);
     let c = out.clustering;
-    d.set_item("labels", array(py, c.labels.iter().map(|&l| i64::from(l)).collect()))?;
+    d.set_item(
+        "labels",
+        array(py, c.labels.iter().map(|&l| i64::from(l)).collect()),
+    )?;
     d.set_item(
         "representatives",
-        array(py, c.representatives.iter().map(|&r| i64::from(r)).collect()),
+        array(
+            py,
+            c.representatives.iter().map(|&r| i64::from(r)).collect(),
+        ),
     )?;
     d.set_item("weakest", array(py, c.weakest))?;
     d.set_item("refused_merges", c.refused_merges)?;
@@ -111,8 +147,14 @@ pub fn cluster<'py>(
     d.set_item("candidates", out.candidates)?;
     d.set_item("df_cap", out.df_cap)?;
     d.set_item("suppressed", out.suppressed)?;
-    d.set_item("tokens", array(py, out.tokens.iter().map(|&t| i64::from(t)).collect()))?;
-    d.set_item("shingles", array(py, out.shingles.iter().map(|&t| i64::from(t)).collect()))?;
+    d.set_item(
+        "tokens",
+        array(py, out.tokens.iter().map(|&t| i64::from(t)).collect()),
+    )?;
+    d.set_item(
+        "shingles",
+        array(py, out.shingles.iter().map(|&t| i64::from(t)).collect()),
+    )?;
     let t = PyDict::new(py);
     t.set_item("shingle", out.times.shingle)?;
     t.set_item("boilerplate", out.times.boilerplate)?;

@@ -1,7 +1,9 @@
 //! The pipeline's stages, each callable on a batch: extract, detach, compute, convert.
 
 use numpy::ndarray::Array2;
-use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
+use numpy::{
+    IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods,
+};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -133,7 +135,10 @@ fn set_slice<'a>(a: &'a PyReadonlyArray1<'_, u64>, name: &str) -> PyResult<&'a [
 
 /// (|A ∩ B|, |A|, |B|) of two shingle sets.
 #[pyfunction]
-pub fn overlap(a: PyReadonlyArray1<'_, u64>, b: PyReadonlyArray1<'_, u64>) -> PyResult<(usize, usize, usize)> {
+pub fn overlap(
+    a: PyReadonlyArray1<'_, u64>,
+    b: PyReadonlyArray1<'_, u64>,
+) -> PyResult<(usize, usize, usize)> {
     let o = core_overlap(set_slice(&a, "a")?, set_slice(&b, "b")?);
     Ok((o.shared, o.size_a, o.size_b))
 }

@@ -1,0 +1,29 @@
+# One entry point for people, hooks and CI. `make help` lists the targets.
+PY ?= python
+.DEFAULT_GOAL := help
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+build:  ## build and install the extension (release) into the active venv
+	$(PY) -m pip install -q -e '.[test,lint]'
+
+lint:  ## rustfmt, clippy, ruff, mypy --strict, stubtest
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	$(PY) -m ruff check python tests benches examples scripts
+	$(PY) -m ruff format --check python tests benches examples scripts
+	$(PY) -m mypy --strict python/simcore
+	$(PY) -m mypy.stubtest simcore._core
+
+test:  ## core tests, then the Python suite
+	cargo test -p simcore-core
+	$(PY) -m pytest -q
+
+bench:  ## pytest-benchmark figures (release build); see benches/README.md
+	$(PY) -m pytest benches -q --benchmark-only --benchmark-columns=median,min,rounds -s
+
+example:  ## cluster the example corpus shipped in the repo
+	simcore cluster examples/wire
+
+.PHONY: help build lint test bench example

@@ -1,0 +1,65 @@
+"""Type stubs of the private native module ``simcore._core`` (checked by mypy.stubtest)."""
+
+from typing import Any, Callable, Optional
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+NORMALIZER_VERSION: int
+HASH_VERSION: int
+UNICODE_VERSION: str
+TARGET_RECALL: float
+CLIQUE_MAX: int
+
+class SimcoreError(Exception): ...
+
+def normalize(texts: list[str], threads: int) -> list[str]: ...
+def word_hashes(text: str, seed: int) -> list[int]: ...
+def shingles(
+    texts: list[str], unit: str, k: int, seed: int, threads: int
+) -> tuple[list[npt.NDArray[np.uint64]], list[int]]: ...
+def signatures(
+    sets: list[npt.NDArray[np.uint64]], num_perm: int, seed: int, threads: int
+) -> npt.NDArray[np.uint64]: ...
+def text_signatures(
+    texts: list[str], unit: str, k: int, seed: int, num_perm: int, threads: int
+) -> npt.NDArray[np.uint64]: ...
+def overlap(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> tuple[int, int, int]: ...
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]: ...
+def lsh_probability(bands: int, rows: int, j: float) -> float: ...
+def jaccard_floor(containment: float, min_ratio: float) -> float: ...
+def candidate_pairs(
+    signatures: npt.NDArray[np.uint64], bands: int, rows: int, seed: int, threads: int
+) -> npt.NDArray[np.int64]: ...
+def verify(
+    sets: list[npt.NDArray[np.uint64]],
+    pairs: npt.NDArray[np.int64],
+    measure: str,
+    threshold: float,
+    threads: int,
+) -> dict[str, npt.NDArray[Any]]: ...
+def hash_bytes(data: bytes, seed: int) -> int: ...
+def combine(token_hashes: list[int], seed: int) -> int: ...
+def is_word_char(c: str) -> bool: ...
+def cluster(
+    texts: list[str],
+    *,
+    unit: str,
+    k: int,
+    seed: int,
+    num_perm: int,
+    bands: int,
+    rows: int,
+    measure: str,
+    threshold: float,
+    df_mode: str,
+    df_floor: int,
+    df_multiplier: float,
+    df_quantile: float,
+    df_cap: int,
+    linkage: str,
+    priority: Optional[list[int]],
+    threads: int,
+    progress: Optional[Callable[[str, int, int], None]],
+) -> dict[str, Any]: ...
