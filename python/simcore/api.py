@@ -203,6 +203,7 @@ def cluster(
     }
     stats: dict[str, Any] = {
         "candidates": raw["candidates"],
+        "verified": raw["verified"],
         "edges": len(raw["edges"]["a"]),
         "suppressed": raw["suppressed"],
         "refused_merges": raw["refused_merges"],

@@ -210,7 +210,7 @@ def generate(
     story = 0
     while len(texts) < n_docs and story < len(pool):
         source = pool[story]
-        copies = min(outlets // 2, int(rng.paretovariate(1.5)), n_docs - len(texts))
+        copies = min(outlets // 2, int(rng.paretovariate(1.3)), n_docs - len(texts))
         for site in _weighted_sample(sites, weights, copies, rng):
             links = [_lead(rng.choice(pool), rng.randint(8, 16)) for _ in range(rng.randint(1, 3))]
             texts.append(_republish(source, site, links, intensity, rng))

@@ -283,6 +283,24 @@ def candidate_pairs(
     return sorted(found)
 
 
+PREFILTER_Z = 4.0
+
+
+def jaccard_needed(measure: str, threshold: float, na: int, nb: int) -> float:
+    """The Jaccard a pair of these sizes needs to reach the threshold."""
+    if measure == "jaccard":
+        return threshold
+    m = threshold * min(na, nb)
+    return m / ((na + nb) - m)
+
+
+def plausible(equal: int, k: int, needed: float) -> bool:
+    """Is ``equal`` agreeing columns of ``k`` plausible for a pair at Jaccard ``needed``?"""
+    kf = float(k)
+    bound = kf * needed - PREFILTER_Z * math.sqrt(kf * needed * (1.0 - needed))
+    return equal >= bound
+
+
 # ---------------------------------------------------------------------------- boilerplate
 
 
@@ -434,7 +452,16 @@ def cluster(
         design = threshold if measure == "jaccard" else jaccard_floor(threshold, min_size_ratio)
         bands, rows = derive_bands(design, num_perm)
     sigs = [signature(s, num_perm, seed) for s in sets]
-    pairs = candidate_pairs(sigs, bands, rows, seed)
+    lsh_pairs = candidate_pairs(sigs, bands, rows, seed)
+    pairs = [
+        (a, b)
+        for a, b in lsh_pairs
+        if plausible(
+            sum(x == y for x, y in zip(sigs[a], sigs[b])),
+            num_perm,
+            jaccard_needed(measure, threshold, len(sets[a]), len(sets[b])),
+        )
+    ]
     edges = []
     for a, b in pairs:
         shared, na, nb = overlap(sets[a], sets[b])
@@ -451,7 +478,8 @@ def cluster(
         "representatives": reps,
         "weakest": weakest,
         "edges": edges,
-        "candidates": len(pairs),
+        "candidates": len(lsh_pairs),
+        "verified": len(pairs),
         "df_cap": cap,
         "suppressed": dropped,
         "bands": bands,

@@ -30,23 +30,52 @@ pub enum DfPolicy {
 }
 
 /// The document frequency of every (document, shingle) entry of a batch, aligned with
-/// [`ShingleSets::hashes`]. Computed by one sort, so it costs O(N log N) with sequential access.
+/// [`ShingleSets::hashes`], so that learning the cap and suppressing read it sequentially.
 #[derive(Debug, Default)]
 pub struct DfTable {
     at: Vec<u32>,
 }
 
+fn split_by<'a, T>(mut rest: &'a mut [T], starts: &[usize]) -> Vec<&'a mut [T]> {
+    let mut parts = Vec::with_capacity(starts.len().saturating_sub(1));
+    for w in starts.windows(2) {
+        let (head, tail) = rest.split_at_mut(w[1] - w[0]);
+        parts.push(head);
+        rest = tail;
+    }
+    parts
+}
+
 impl DfTable {
-    /// Count, for each shingle entry, the documents that contain the same shingle.
+    /// Count, for each entry, the documents that contain the same shingle. Hashes are uniform,
+    /// so (hash, position) pairs are scattered into buckets by their top bits in one counting
+    /// pass and each bucket is sorted in place, in parallel; runs of equal hashes then give the
+    /// counts.
     #[must_use]
     pub fn build(sets: &ShingleSets) -> Self {
         let hashes = sets.hashes();
-        let mut order: Vec<(u64, u32)> = hashes
-            .iter()
-            .enumerate()
-            .map(|(i, &h)| (h, i as u32))
-            .collect();
-        order.par_sort_unstable();
+        let bits = (usize::BITS - hashes.len().max(1).leading_zeros())
+            .saturating_sub(13)
+            .clamp(1, 12);
+        let buckets = 1usize << bits;
+        let bucket_of = |h: u64| (h >> (64 - bits)) as usize;
+        let mut starts = vec![0usize; buckets + 1];
+        for &h in hashes {
+            starts[bucket_of(h) + 1] += 1;
+        }
+        for i in 0..buckets {
+            starts[i + 1] += starts[i];
+        }
+        let mut fill = starts.clone();
+        let mut order = vec![(0u64, 0u32); hashes.len()];
+        for (pos, &h) in hashes.iter().enumerate() {
+            let b = bucket_of(h);
+            order[fill[b]] = (h, pos as u32);
+            fill[b] += 1;
+        }
+        split_by(&mut order, &starts)
+            .into_par_iter()
+            .for_each(|bucket| bucket.sort_unstable());
         let mut at = vec![0u32; hashes.len()];
         for run in order.chunk_by(|a, b| a.0 == b.0) {
             let count = run.len() as u32;

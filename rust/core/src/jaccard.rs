@@ -92,6 +92,35 @@ pub fn overlap(a: &[u64], b: &[u64]) -> Overlap {
     }
 }
 
+/// The overlap of two sorted, duplicate-free sets, or `None` as soon as fewer than `needed`
+/// common elements remain possible.
+#[must_use]
+pub fn overlap_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<Overlap> {
+    if a.len().min(b.len()) < needed {
+        return None;
+    }
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if large.len() / small.len().max(1) >= 16 {
+        let o = overlap(a, b);
+        return (o.shared >= needed).then_some(o);
+    }
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < small.len() && j < large.len() {
+        if count + (small.len() - i).min(large.len() - j) < needed {
+            return None;
+        }
+        let (x, y) = (small[i], large[j]);
+        count += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    (count >= needed).then_some(Overlap {
+        shared: count,
+        size_a: a.len(),
+        size_b: b.len(),
+    })
+}
+
 /// Check that a set is sorted ascending without duplicates.
 #[must_use]
 pub fn is_sorted_set(a: &[u64]) -> bool {

@@ -12,7 +12,7 @@ use crate::parallel::pool;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::signatures_into;
-use crate::verify::{verify, Edge, Measure};
+use crate::verify::{prefilter, verify, Edge, Measure};
 
 /// Documents per batch between checkpoints.
 pub const BATCH: usize = 8192;
@@ -88,6 +88,8 @@ pub struct Output {
     pub edges: Vec<Edge>,
     /// Number of candidate pairs LSH produced.
     pub candidates: usize,
+    /// Candidates whose signatures made the threshold plausible, verified exactly.
+    pub verified: usize,
     /// The document-frequency cap used, if suppression was on.
     pub df_cap: Option<u32>,
     /// (document, shingle) entries dropped as boilerplate.
@@ -170,7 +172,8 @@ pub fn run<S: AsRef<str> + Sync>(
 
     let t = Instant::now();
     ctl.checkpoint("band", 0, 1)?;
-    let pairs = pool.install(|| candidate_pairs(&sigs, k, cfg.lsh, cfg.shingle.seed))?;
+    let lsh_pairs = pool.install(|| candidate_pairs(&sigs, k, cfg.lsh, cfg.shingle.seed))?;
+    let pairs = pool.install(|| prefilter(&sets, &sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
     drop(sigs);
     times.band = t.elapsed().as_secs_f64();
 
@@ -199,7 +202,8 @@ pub fn run<S: AsRef<str> + Sync>(
     Ok(Output {
         clustering,
         edges,
-        candidates: pairs.len(),
+        candidates: lsh_pairs.len(),
+        verified: pairs.len(),
         df_cap,
         suppressed,
         tokens,

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use crate::jaccard::{overlap, Overlap};
+use crate::jaccard::{overlap_at_least, Overlap};
 use crate::shingle_sets::ShingleSets;
 
 /// Which exact measure decides an edge.
@@ -38,6 +38,64 @@ pub struct Edge {
     pub score: f64,
 }
 
+/// Standard deviations of slack in [`plausible`]: a pair that meets the threshold is rejected
+/// with probability below about 3e-5.
+pub const PREFILTER_Z: f64 = 4.0;
+
+/// The Jaccard similarity a pair of sets of sizes `na`, `nb` needs to reach `threshold`.
+#[must_use]
+pub fn jaccard_needed(measure: Measure, threshold: f64, na: usize, nb: usize) -> f64 {
+    match measure {
+        Measure::Jaccard => threshold,
+        Measure::Containment => {
+            let m = threshold * na.min(nb) as f64;
+            m / ((na + nb) as f64 - m)
+        }
+    }
+}
+
+/// Can a pair whose signatures agree in `equal` of `k` columns plausibly reach the threshold?
+/// Compares the count with its binomial expectation at the needed Jaccard, less
+/// [`PREFILTER_Z`] standard deviations.
+#[must_use]
+pub fn plausible(equal: usize, k: usize, needed: f64) -> bool {
+    let k = k as f64;
+    let bound = k * needed - PREFILTER_Z * (k * needed * (1.0 - needed)).sqrt();
+    equal as f64 >= bound
+}
+
+/// Count equal, non-empty columns of two signatures.
+#[must_use]
+pub fn equal_columns(a: &[u64], b: &[u64]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x == y).count()
+}
+
+/// Keep the candidate pairs whose signatures make the threshold plausible, given the exact
+/// set sizes (`signatures` row-major, `k` columns).
+#[must_use]
+pub fn prefilter(
+    sets: &ShingleSets,
+    signatures: &[u64],
+    k: usize,
+    pairs: &[(u32, u32)],
+    measure: Measure,
+    threshold: f64,
+) -> Vec<(u32, u32)> {
+    pairs
+        .par_iter()
+        .copied()
+        .filter(|&(a, b)| {
+            let (a, b) = (a as usize, b as usize);
+            let equal = equal_columns(
+                &signatures[a * k..(a + 1) * k],
+                &signatures[b * k..(b + 1) * k],
+            );
+            let needed = jaccard_needed(measure, threshold, sets.get(a).len(), sets.get(b).len());
+            plausible(equal, k, needed)
+        })
+        .collect()
+}
+
 /// Score every candidate pair exactly and keep those whose score reaches `threshold`.
 #[must_use]
 pub fn verify(
@@ -49,7 +107,15 @@ pub fn verify(
     pairs
         .par_iter()
         .filter_map(|&(a, b)| {
-            let o = overlap(sets.get(a as usize), sets.get(b as usize));
+            let (sa, sb) = (sets.get(a as usize), sets.get(b as usize));
+            // A necessary count (the float slack keeps it below any count that passes the
+            // exact test below), so that hopeless pairs stop merging early.
+            let bound = match measure {
+                Measure::Jaccard => threshold * (sa.len() + sb.len()) as f64 / (1.0 + threshold),
+                Measure::Containment => threshold * sa.len().min(sb.len()) as f64,
+            };
+            let needed = (bound - 1e-6).ceil().max(1.0);
+            let o = overlap_at_least(sa, sb, needed.max(1.0) as usize)?;
             let score = measure.score(&o);
             (o.shared > 0 && score >= threshold).then_some(Edge {
                 a,

@@ -145,6 +145,7 @@ pub fn cluster<'py>(
     d.set_item("refused_merges", c.refused_merges)?;
     d.set_item("edges", edges_dict(py, &out.edges)?)?;
     d.set_item("candidates", out.candidates)?;
+    d.set_item("verified", out.verified)?;
     d.set_item("df_cap", out.df_cap)?;
     d.set_item("suppressed", out.suppressed)?;
     d.set_item(
