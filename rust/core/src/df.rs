@@ -75,7 +75,7 @@ impl DfTable {
         }
         split_by(&mut order, &starts)
             .into_par_iter()
-            .for_each(|bucket| bucket.sort_unstable());
+            .for_each(<[(u64, u32)]>::sort_unstable);
         let mut at = vec![0u32; hashes.len()];
         for run in order.chunk_by(|a, b| a.0 == b.0) {
             let count = run.len() as u32;

@@ -1,15 +1,18 @@
 //! LSH banding: band parameters from a threshold, and candidate pairs by sorting band keys.
 //!
 //! Each band's key is the band's values (one row) or their [`combine`] hash (several rows).
-//! Documents are sorted by key within each band and every run of equal keys becomes candidate
-//! pairs: all pairs for a run of at most [`CLIQUE_MAX`] documents, otherwise a star from the
-//! first document plus a chain through consecutive ones, so a bucket shared by thousands of
-//! pages costs linear time, never quadratic.
+//! Documents are grouped by key in each band (an open-addressing table, in document order) and
+//! every bucket becomes candidate pairs: all pairs for a bucket of at most [`CLIQUE_MAX`]
+//! documents, otherwise a star from its first document plus a chain through consecutive ones,
+//! so a bucket shared by thousands of pages costs linear time, never quadratic. A giant bucket
+//! with the same members in several bands emits its pairs once.
+
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
-use crate::error::{bad_param, Result};
-use crate::hash::combine;
+use crate::error::{bad_param, Error, Result};
+use crate::hash::{combine, P1};
 use crate::minhash::EMPTY;
 
 /// Runs up to this size emit every pair; larger runs a star plus a chain.
@@ -91,23 +94,157 @@ fn band_key(sig: &[u64], seed: u64) -> u64 {
     }
 }
 
-fn emit_run(run: &[(u64, u32)], out: &mut Vec<(u32, u32)>) {
-    let pair = |x: u32, y: u32| if x < y { (x, y) } else { (y, x) };
-    if run.len() <= CLIQUE_MAX {
-        for (i, &(_, a)) in run.iter().enumerate() {
-            for &(_, b) in &run[i + 1..] {
-                out.push(pair(a, b));
-            }
+const NONE: u32 = u32::MAX;
+
+/// One bucket of a band: its key, first and last member, and size.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    first: u32,
+    last: u32,
+    count: u32,
+}
+
+/// Candidate pairs of a batch of signatures, band by band.
+pub struct Banding<'a> {
+    rows: Vec<(u32, &'a [u64])>,
+    params: LshParams,
+    seed: u64,
+    /// Per document, the star and chain partners it was last paired with in a giant bucket:
+    /// the same giant bucket recurs in most bands, and its pairs need emitting once. (Races
+    /// between bands can only emit a pair twice, never lose one.)
+    star_done: Vec<AtomicU32>,
+    chain_done: Vec<AtomicU32>,
+}
+
+impl<'a> Banding<'a> {
+    /// Prepare banding of `signatures` (row-major, `num_perm` columns).
+    pub fn new(
+        signatures: &'a [u64],
+        num_perm: usize,
+        params: LshParams,
+        seed: u64,
+    ) -> Result<Self> {
+        if params.bands == 0 || params.rows == 0 || params.bands * params.rows > num_perm {
+            return Err(bad_param!(
+                "bands x rows ({} x {}) must be at least 1 and at most num_perm ({num_perm})",
+                params.bands,
+                params.rows
+            ));
         }
-    } else {
-        let first = run[0].1;
-        for w in run.windows(2) {
-            out.push(pair(first, w[1].1));
-            if w[0].1 != first {
-                out.push(pair(w[0].1, w[1].1));
-            }
+        if num_perm == 0 || signatures.len() % num_perm != 0 {
+            return Err(Error::InvalidInput(format!(
+                "signature array of {} values is not a whole number of rows of {num_perm}",
+                signatures.len()
+            )));
         }
+        let rows = signatures
+            .chunks_exact(num_perm)
+            .enumerate()
+            .filter(|(_, s)| s[0] != EMPTY)
+            .map(|(i, s)| (i as u32, s))
+            .collect();
+        let n: Vec<(u32, &[u64])> = rows;
+        let docs = n.len();
+        Ok(Banding {
+            rows: n,
+            params,
+            seed,
+            star_done: (0..docs).map(|_| AtomicU32::new(NONE)).collect(),
+            chain_done: (0..docs).map(|_| AtomicU32::new(NONE)).collect(),
+        })
     }
+
+    /// Number of bands.
+    #[must_use]
+    pub fn bands(&self) -> usize {
+        self.params.bands
+    }
+
+    /// The pairs of one band, in no particular order and without duplicates.
+    fn band(&self, band: usize) -> Vec<(u32, u32)> {
+        let r = self.params.rows;
+        let lo = band * r;
+        let band_seed = self.seed ^ (band as u64);
+        let n = self.rows.len();
+        let cap = (2 * n).next_power_of_two().max(16);
+        let shift = 64 - cap.trailing_zeros();
+        let mut table = vec![Slot::default(); cap];
+        let mut slot_of = vec![0u32; n];
+        let mut prev = vec![NONE; n];
+        for (i, &(doc, sig)) in self.rows.iter().enumerate() {
+            let key = band_key(&sig[lo..lo + r], band_seed);
+            let mut at = (key.wrapping_mul(P1) >> shift) as usize;
+            loop {
+                let slot = &mut table[at];
+                if slot.count == 0 {
+                    *slot = Slot {
+                        key,
+                        first: doc,
+                        last: doc,
+                        count: 1,
+                    };
+                    break;
+                }
+                if slot.key == key {
+                    prev[i] = slot.last;
+                    slot.last = doc;
+                    slot.count += 1;
+                    break;
+                }
+                at = (at + 1) & (cap - 1);
+            }
+            slot_of[i] = at as u32;
+        }
+        let index_of = |doc: u32| self.rows.partition_point(|&(d, _)| d < doc);
+        let mut out = Vec::new();
+        for (i, &(doc, _)) in self.rows.iter().enumerate() {
+            let at = slot_of[i] as usize;
+            let slot = table[at];
+            if slot.count < 2 || prev[i] == NONE {
+                continue;
+            }
+            if slot.count as usize <= CLIQUE_MAX {
+                let mut p = prev[i];
+                while p != NONE {
+                    out.push((p, doc));
+                    p = prev[index_of(p)];
+                }
+            } else {
+                if self.star_done[i].swap(slot.first, Ordering::Relaxed) != slot.first {
+                    out.push((slot.first, doc));
+                }
+                if prev[i] != slot.first
+                    && self.chain_done[i].swap(prev[i], Ordering::Relaxed) != prev[i]
+                {
+                    out.push((prev[i], doc));
+                }
+            }
+        }
+        out
+    }
+
+    /// The pairs of `bands`, computed in parallel on the current pool, sorted and unique.
+    #[must_use]
+    pub fn pairs(&self, bands: std::ops::Range<usize>) -> Vec<(u32, u32)> {
+        let mut all: Vec<(u32, u32)> = bands
+            .into_par_iter()
+            .map(|b| self.band(b))
+            .flatten()
+            .collect();
+        all.par_sort_unstable();
+        all.dedup();
+        all
+    }
+}
+
+/// Merge sorted, unique pair lists into one.
+#[must_use]
+pub fn merge_pairs(parts: Vec<Vec<(u32, u32)>>) -> Vec<(u32, u32)> {
+    let mut all: Vec<(u32, u32)> = parts.into_iter().flatten().collect();
+    all.par_sort_unstable();
+    all.dedup();
+    all
 }
 
 /// Candidate pairs `(a, b)` with `a < b`, sorted and unique, from signatures stored row-major
@@ -118,53 +255,9 @@ pub fn candidate_pairs(
     params: LshParams,
     seed: u64,
 ) -> Result<Vec<(u32, u32)>> {
-    if params.bands == 0 || params.rows == 0 || params.bands * params.rows > num_perm {
-        return Err(bad_param!(
-            "bands x rows ({} x {}) must be at least 1 and at most num_perm ({num_perm})",
-            params.bands,
-            params.rows
-        ));
-    }
-    if num_perm == 0 || signatures.len() % num_perm != 0 {
-        return Err(Error::InvalidInput(format!(
-            "signature array of {} values is not a whole number of rows of {num_perm}",
-            signatures.len()
-        )));
-    }
-    let rows: Vec<(u32, &[u64])> = signatures
-        .chunks_exact(num_perm)
-        .enumerate()
-        .filter(|(_, s)| s[0] != EMPTY)
-        .map(|(i, s)| (i as u32, s))
-        .collect();
-    let per_band: Vec<Vec<(u32, u32)>> = (0..params.bands)
-        .into_par_iter()
-        .map(|band| {
-            let lo = band * params.rows;
-            let band_seed = seed ^ (band as u64);
-            let mut keys: Vec<(u64, u32)> = rows
-                .iter()
-                .map(|&(doc, s)| (band_key(&s[lo..lo + params.rows], band_seed), doc))
-                .collect();
-            keys.sort_unstable();
-            let mut out = Vec::new();
-            for run in keys.chunk_by(|x, y| x.0 == y.0) {
-                if run.len() > 1 {
-                    emit_run(run, &mut out);
-                }
-            }
-            out.sort_unstable();
-            out.dedup();
-            out
-        })
-        .collect();
-    let mut all: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
-    all.par_sort_unstable();
-    all.dedup();
-    Ok(all)
+    let banding = Banding::new(signatures, num_perm, params, seed)?;
+    Ok(banding.pairs(0..params.bands))
 }
-
-use crate::error::Error;
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use crate::cluster::{cluster, Clustering, Linkage};
 use crate::control::{in_batches, Control};
 use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
 use crate::error::{bad_param, Result};
-use crate::lsh::{candidate_pairs, LshParams};
+use crate::lsh::{merge_pairs, Banding, LshParams};
 use crate::minhash::validate_num_perm;
 use crate::parallel::pool;
 use crate::shingle::ShingleSpec;
@@ -16,6 +16,8 @@ use crate::verify::{prefilter, verify, Edge, Measure};
 
 /// Documents per batch between checkpoints.
 pub const BATCH: usize = 8192;
+/// LSH bands per batch between checkpoints.
+pub const BANDS_PER_BATCH: usize = 8;
 
 /// Everything `cluster` needs; the Python layer owns the defaults.
 #[derive(Debug, Clone, Copy)]
@@ -171,8 +173,14 @@ pub fn run<S: AsRef<str> + Sync>(
     times.sketch = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    ctl.checkpoint("band", 0, 1)?;
-    let lsh_pairs = pool.install(|| candidate_pairs(&sigs, k, cfg.lsh, cfg.shingle.seed))?;
+    let banding = Banding::new(&sigs, k, cfg.lsh, cfg.shingle.seed)?;
+    let mut parts = Vec::new();
+    in_batches(ctl, "band", banding.bands(), BANDS_PER_BATCH, |r| {
+        parts.push(pool.install(|| banding.pairs(r)));
+        Ok(())
+    })?;
+    let lsh_pairs = pool.install(|| merge_pairs(parts));
+    drop(banding);
     let pairs = pool.install(|| prefilter(&sets, &sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
     drop(sigs);
     times.band = t.elapsed().as_secs_f64();
