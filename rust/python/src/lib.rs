@@ -1,6 +1,10 @@
 //! `simcore._core`: the private native module. Conversion and `py.detach` only; the algorithm
 //! lives in `simcore-core` and the public API, defaults and docs in the `simcore` package.
 
+// PyO3 hands every argument over by value (extracted from Python objects); taking a reference
+// instead is not possible for #[pyfunction] arguments.
+#![allow(clippy::needless_pass_by_value)]
+
 mod control;
 mod convert;
 mod errors;

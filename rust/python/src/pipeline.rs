@@ -15,7 +15,7 @@ use crate::control::PyControl;
 use crate::convert;
 use crate::errors::detached;
 
-fn array<'py, T: numpy::Element>(py: Python<'py>, v: Vec<T>) -> Bound<'py, PyArray1<T>> {
+fn array<T: numpy::Element>(py: Python<'_>, v: Vec<T>) -> Bound<'_, PyArray1<T>> {
     v.into_pyarray(py)
 }
 

@@ -53,6 +53,9 @@ pub fn word_hashes(text: &str, seed: u64) -> Vec<u64> {
     out
 }
 
+/// Shingle sets as numpy arrays, with each document's token count.
+type SetsAndTokens<'py> = (Vec<Bound<'py, PyArray1<u64>>>, Vec<u32>);
+
 /// Sorted, unique shingle hashes of each text, and each text's token count.
 #[pyfunction]
 pub fn shingles<'py>(
@@ -62,7 +65,7 @@ pub fn shingles<'py>(
     k: usize,
     seed: u64,
     threads: usize,
-) -> PyResult<(Vec<Bound<'py, PyArray1<u64>>>, Vec<u32>)> {
+) -> PyResult<SetsAndTokens<'py>> {
     let spec = spec(unit, k, seed)?;
     let sets = detached(py, || {
         with_threads(threads, || ShingleSets::from_texts(&texts, &spec))
