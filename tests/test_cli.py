@@ -88,23 +88,50 @@ def _write(path: Path, data: bytes) -> Path:
 @pytest.mark.parametrize(
     ("name", "data", "args", "message"),
     [
-        ("bad.jsonl", b'{"id": 1, "text": "ok"}\n{"id": 2, "text": \n', [], r"bad.jsonl:2: invalid JSON"),
+        (
+            "bad.jsonl",
+            b'{"id": 1, "text": "ok"}\n{"id": 2, "text": \n',
+            [],
+            r"bad.jsonl:2: invalid JSON",
+        ),
         ("nofield.jsonl", b'{"id": 1, "body": "x"}\n', [], r"nofield.jsonl:1: no 'text' field"),
-        ("num.jsonl", b'{"id": 1, "text": 5}\n', [], r"num.jsonl:1: field 'text' must be a string, got int"),
-        ("dup.jsonl", b'{"id": 1, "text": "a"}\n{"id": 1, "text": "b"}\n', [], r"dup.jsonl:2: duplicate id 1"),
-        ("latin.txt", "caf\u00e9 cr\u00e8me".encode("latin-1"), [], r"latin.txt: not valid utf-8 .*--encoding cp1252"),
+        (
+            "num.jsonl",
+            b'{"id": 1, "text": 5}\n',
+            [],
+            r"num.jsonl:1: field 'text' must be a string, got int",
+        ),
+        (
+            "dup.jsonl",
+            b'{"id": 1, "text": "a"}\n{"id": 1, "text": "b"}\n',
+            [],
+            r"dup.jsonl:2: duplicate id 1",
+        ),
+        (
+            "latin.txt",
+            "caf\u00e9 cr\u00e8me".encode("latin-1"),
+            [],
+            r"latin.txt: not valid utf-8 .*--encoding cp1252",
+        ),
         (
             "trunc.jsonl.gz",
             gzip.compress(b"".join(b'{"id": %d, "text": "abc"}\n' % i for i in range(500)))[:-40],
             [],
             r"truncated or corrupt",
         ),
-        ("corrupt.jsonl.gz", b"\x1f\x8b\x08\x00garbage garbage garbage", [], r"truncated or corrupt"),
+        (
+            "corrupt.jsonl.gz",
+            b"\x1f\x8b\x08\x00garbage garbage garbage",
+            [],
+            r"truncated or corrupt",
+        ),
         ("nocol.csv", b"key,body\n1,x\n", [], r"no 'id' column"),
         ("x.pdf", b"%PDF", [], r"unknown input type"),
     ],
 )
-def test_input_errors(tmp_path: Path, name: str, data: bytes, args: list[str], message: str) -> None:
+def test_input_errors(
+    tmp_path: Path, name: str, data: bytes, args: list[str], message: str
+) -> None:
     import re
 
     path = _write(tmp_path / name, data)

@@ -23,7 +23,11 @@ GOOD = "one two three four five six seven"
         ([("a", GOOD), ("a", GOOD)], ValueError, r"duplicate id 'a' \(items 0 and 1\)"),
         ([("a", GOOD), "plain"], TypeError, r"item 1 must be an \(id, text\) pair"),
         ({"a": GOOD, "b": None}, TypeError, r"document 'b' must be a str"),
-        ([GOOD, "bad \ud800 surrogate"], ValueError, r"document 1 contains a lone surrogate U\+D800"),
+        (
+            [GOOD, "bad \ud800 surrogate"],
+            ValueError,
+            r"document 1 contains a lone surrogate U\+D800",
+        ),
     ],
 )
 def test_bad_documents(docs: object, exc: type[Exception], match: str) -> None:

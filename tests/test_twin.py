@@ -29,4 +29,6 @@ def test_twin_equals_core_on_corpus(corpus, name: str) -> None:  # type: ignore[
     assert r.params["df_cap"] == t["df_cap"]
     assert r.stats["suppressed"] == t["suppressed"]
     edges = [(a, b, s) for a, b, _, _, _, s in t["edges"]]  # type: ignore[attr-defined]
-    assert list(zip(r.edges["a"].tolist(), r.edges["b"].tolist(), r.edges["score"].tolist())) == edges
+    assert (
+        list(zip(r.edges["a"].tolist(), r.edges["b"].tolist(), r.edges["score"].tolist())) == edges
+    )

@@ -5,6 +5,31 @@ from typing import Any, Callable, Optional
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "__version__",
+    "NORMALIZER_VERSION",
+    "HASH_VERSION",
+    "UNICODE_VERSION",
+    "TARGET_RECALL",
+    "CLIQUE_MAX",
+    "SimcoreError",
+    "normalize",
+    "word_hashes",
+    "shingles",
+    "signatures",
+    "text_signatures",
+    "overlap",
+    "lsh_params",
+    "lsh_probability",
+    "jaccard_floor",
+    "candidate_pairs",
+    "verify",
+    "hash_bytes",
+    "combine",
+    "is_word_char",
+    "cluster",
+]
+
 __version__: str
 NORMALIZER_VERSION: int
 HASH_VERSION: int

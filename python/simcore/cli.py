@@ -197,10 +197,10 @@ def run_cluster(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from simcore import evaluate
+    from simcore.evaluate import run
 
     shared = Path(args.shared) if args.shared else None
-    report = evaluate.run(
+    report = run(
         args.dataset, shared=shared, docs=args.docs, intensity=args.intensity, threads=args.threads
     )
     sys.stdout.write(report + "\n")

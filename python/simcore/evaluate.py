@@ -149,7 +149,12 @@ def eval_seeds(shared: Path, threads: Optional[int]) -> str:
     texts = [p.read_text(encoding="utf-8") for p in files]
     truth = {"000": 0, "001": 0, "003": 0, "002": 1, "004": 2}
     labels = [truth[p.name[:3]] for p in files]
-    return "\n".join(["seeds (5 documents; expected {000, 001, 003}, {002}, {004})"] + _table(texts, labels, threads))
+    return "\n".join(
+        [
+            "seeds (5 documents; expected {000, 001, 003}, {002}, {004})",
+            *_table(texts, labels, threads),
+        ]
+    )
 
 
 def eval_syndication(shared: Path, docs: int, intensity: str, threads: Optional[int]) -> str:
@@ -159,7 +164,7 @@ def eval_syndication(shared: Path, docs: int, intensity: str, threads: Optional[
         f"syndication ({docs} documents, intensity {intensity}, {len(sizes)} stories, "
         f"largest story {max(sizes.values())})"
     )
-    return "\n".join([head] + _table(corpus.texts, corpus.labels, threads))
+    return "\n".join([head, *_table(corpus.texts, corpus.labels, threads)])
 
 
 def containment_pairs(sets: Sequence[Sequence[int]], t: float) -> set[tuple[int, int]]:
@@ -190,7 +195,9 @@ def eval_ecbplus(shared: Path, threads: Optional[int]) -> str:
         crossing = sum(1 for g in groups.values() if len(g) > 1)
         found = sum(1 for a, b in truth_pairs if labels[a] == labels[b])
         recall = found / len(truth_pairs) if truth_pairs else 1.0
-        lines.append(f"  {name:<22} clusters crossing subtopics={crossing} recall(C>=0.5)={recall:.4f}")
+        lines.append(
+            f"  {name:<22} clusters crossing subtopics={crossing} recall(C>=0.5)={recall:.4f}"
+        )
     return "\n".join(lines)
 
 

@@ -31,19 +31,114 @@ ABBREVIATIONS = [
     ("Street", "St."), ("Avenue", "Ave."), ("Government", "Govt"), ("million", "mln"),
     ("billion", "bln"), ("President", "Pres."), ("Minister", "Min."), ("Company", "Co."),
 ]  # fmt: skip
-FURNITURE_WORDS = (
-    "subscribe newsletter daily briefing local team reporters support independent journalism "
-    "donate monthly readers community stories matter free access sign up privacy policy terms "
-    "cookies advertise contact us careers archive weather traffic sports opinion obituaries "
-    "events puzzles podcasts video photo gallery share facebook twitter email print comments "
-    "closed moderated guidelines trending most read editor picks sponsored content partner "
-    "offers membership benefits exclusive weekend edition morning digest evening update alerts"
-).split()
-OUTLET_PARTS = (
-    "Valley Harbor North South East West River Lake Coastal Metro County Capital Prairie "
-    "Mountain Bay Central Union Pioneer Summit Gazette Courier Tribune Herald Ledger Post "
-    "Chronicle Observer Sentinel Dispatch Journal Times Record Star Beacon Examiner Bulletin"
-).split()
+FURNITURE_WORDS = [
+    "subscribe",
+    "newsletter",
+    "daily",
+    "briefing",
+    "local",
+    "team",
+    "reporters",
+    "support",
+    "independent",
+    "journalism",
+    "donate",
+    "monthly",
+    "readers",
+    "community",
+    "stories",
+    "matter",
+    "free",
+    "access",
+    "sign",
+    "up",
+    "privacy",
+    "policy",
+    "terms",
+    "cookies",
+    "advertise",
+    "contact",
+    "us",
+    "careers",
+    "archive",
+    "weather",
+    "traffic",
+    "sports",
+    "opinion",
+    "obituaries",
+    "events",
+    "puzzles",
+    "podcasts",
+    "video",
+    "photo",
+    "gallery",
+    "share",
+    "facebook",
+    "twitter",
+    "email",
+    "print",
+    "comments",
+    "closed",
+    "moderated",
+    "guidelines",
+    "trending",
+    "most",
+    "read",
+    "editor",
+    "picks",
+    "sponsored",
+    "content",
+    "partner",
+    "offers",
+    "membership",
+    "benefits",
+    "exclusive",
+    "weekend",
+    "edition",
+    "morning",
+    "digest",
+    "evening",
+    "update",
+    "alerts",
+]
+OUTLET_PARTS = [
+    "Valley",
+    "Harbor",
+    "North",
+    "South",
+    "East",
+    "West",
+    "River",
+    "Lake",
+    "Coastal",
+    "Metro",
+    "County",
+    "Capital",
+    "Prairie",
+    "Mountain",
+    "Bay",
+    "Central",
+    "Union",
+    "Pioneer",
+    "Summit",
+    "Gazette",
+    "Courier",
+    "Tribune",
+    "Herald",
+    "Ledger",
+    "Post",
+    "Chronicle",
+    "Observer",
+    "Sentinel",
+    "Dispatch",
+    "Journal",
+    "Times",
+    "Record",
+    "Star",
+    "Beacon",
+    "Examiner",
+    "Bulletin",
+]
 APPEAL_SENTENCES = [
     "Before you go, we have a small favour to ask of every reader.",
     "Our reporting is free to read because readers like you choose to support it.",
@@ -101,7 +196,7 @@ def make_outlets(n: int, intensity: str, rng: random.Random) -> list[Outlet]:
         for full, short in ABBREVIATIONS:
             if rng.random() < 0.3:
                 style[full] = short
-        header = [name] + _furniture(rng, rng.randint(lo, hi) // 2 + 1)
+        header = [name, *_furniture(rng, rng.randint(lo, hi) // 2 + 1)]
         footer = _furniture(rng, rng.randint(lo, hi))
         if rng.random() < 0.4:
             appeal = rng.sample(APPEAL_SENTENCES, rng.randint(3, 6))
@@ -155,7 +250,9 @@ def _republish(
         body.insert(at, "Read more: " + cross_links[0])
     if rng.random() < 0.4:
         body.insert(1, "Photo: " + " ".join(rng.choice(FURNITURE_WORDS) for _ in range(8)))
-    return "\n".join(outlet.header + body + ["Read more: " + c for c in cross_links[1:]] + outlet.footer)
+    return "\n".join(
+        outlet.header + body + ["Read more: " + c for c in cross_links[1:]] + outlet.footer
+    )
 
 
 @dataclass

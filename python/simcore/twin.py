@@ -22,6 +22,7 @@ EMPTY = MASK
 TARGET_RECALL = 0.99
 CLIQUE_MAX = 8
 GUARD_SUPPORT = 0.5
+GUARD_REACH = 0.2
 
 # ---------------------------------------------------------------------------- normalise
 
@@ -343,16 +344,19 @@ def _groups_union_find(
         return x
 
     def supported(ra: int, rb: int) -> bool:
-        # Half the smaller group (at least two) must link into the larger, touching two of it.
+        # Half the smaller group (at least two) must link into the larger, reaching a fifth of
+        # it (at least two).
         small, large = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
         if len(members[small]) < 2 and len(members[large]) < 2:
             return True
         linked = {m for m in members[small] for nb in adj[m] if find(nb) == large}
         ends = {nb for m in members[small] for nb in adj[m] if find(nb) == large}
-        n = len(members[small])
-        need_small = 1 if n < 2 else max(2, math.ceil(GUARD_SUPPORT * n))
-        need_large = 1 if len(members[large]) < 2 else 2
-        return len(linked) >= need_small and len(ends) >= need_large
+        def need(size: int, share: float) -> int:
+            return 1 if size < 2 else max(2, math.ceil(share * size))
+
+        return len(linked) >= need(len(members[small]), GUARD_SUPPORT) and len(ends) >= need(
+            len(members[large]), GUARD_REACH
+        )
 
     for a, b, s in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
         ra, rb = find(a), find(b)

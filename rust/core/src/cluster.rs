@@ -14,9 +14,11 @@ pub enum Linkage {
     Components,
     /// Components, but two groups are only joined when the edges between them are broad:
     /// when the smaller group has several members, at least [`GUARD_SUPPORT`] of them (and at
-    /// least two) must have an edge into the larger group, which must be touched at two
-    /// documents or more. A round-up page quoting two stories joins at most one of them, and
-    /// pages that share only site furniture cannot bridge two stories.
+    /// least two) must have an edge into the larger group; when the larger group has several
+    /// members, the edges must reach [`GUARD_REACH`] of them (and at least two). A round-up
+    /// page quoting two stories joins at most one of them, and pages that share only site
+    /// furniture cannot bridge two stories: copies of a story link to most of its copies, a
+    /// page of the same site to one or two.
     Guarded,
     /// Centres: documents in priority order; each one not yet taken becomes a centre and takes
     /// its untaken neighbours. Every member is directly linked to its representative.
@@ -25,6 +27,8 @@ pub enum Linkage {
 
 /// Share of the smaller group's members that must link into the larger one for a guarded merge.
 pub const GUARD_SUPPORT: f64 = 0.5;
+/// Share of the larger group's members that the links must reach (at least two).
+pub const GUARD_REACH: f64 = 0.2;
 
 /// The clustering of `n` documents.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -118,20 +122,22 @@ fn supported(uf: &mut UnionFind, adj: &[Vec<(u32, f64)>], ra: u32, rb: u32) -> b
         for &(nb, _) in &adj[m as usize] {
             if uf.find(nb) == large {
                 linked = true;
-                if large_ends.len() < 2 && !large_ends.contains(&nb) {
-                    large_ends.push(nb);
-                }
+                large_ends.push(nb);
             }
         }
         linked_small += usize::from(linked);
     }
-    let need_small = if small_len < 2 {
-        1
-    } else {
-        ((GUARD_SUPPORT * small_len as f64).ceil() as usize).max(2)
+    large_ends.sort_unstable();
+    large_ends.dedup();
+    let need = |len: usize, share: f64| {
+        if len < 2 {
+            1
+        } else {
+            ((share * len as f64).ceil() as usize).max(2)
+        }
     };
-    let need_large = if large_len < 2 { 1 } else { 2 };
-    linked_small >= need_small && large_ends.len() >= need_large
+    linked_small >= need(small_len, GUARD_SUPPORT)
+        && large_ends.len() >= need(large_len, GUARD_REACH)
 }
 
 fn union_find_groups(n: usize, edges: &[Edge], guarded: bool) -> (Vec<u32>, Vec<f64>, usize) {
