@@ -40,7 +40,10 @@ def test_distinct_sources_drop_copies() -> None:
 
 
 def _sources() -> list[str]:
-    return [" ".join(f"s{s}w{i}" + ("." if i % 12 == 11 else "") for i in range(200)) for s in range(300)]
+    return [
+        " ".join(f"s{s}w{i}" + ("." if i % 12 == 11 else "") for i in range(200))
+        for s in range(300)
+    ]
 
 
 def test_generator_is_deterministic_and_labelled() -> None:

@@ -351,6 +351,7 @@ def _groups_union_find(
             return True
         linked = {m for m in members[small] for nb in adj[m] if find(nb) == large}
         ends = {nb for m in members[small] for nb in adj[m] if find(nb) == large}
+
         def need(size: int, share: float) -> int:
             return 1 if size < 2 else max(2, math.ceil(share * size))
 
