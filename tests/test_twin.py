@@ -32,3 +32,19 @@ def test_twin_equals_core_on_corpus(corpus, name: str) -> None:  # type: ignore[
     assert (
         list(zip(r.edges["a"].tolist(), r.edges["b"].tolist(), r.edges["score"].tolist())) == edges
     )
+
+
+def test_twin_equals_core_on_giant_buckets_and_round_ups() -> None:
+    story_a = " ".join(f"alpha{i}" for i in range(80))
+    story_b = " ".join(f"beta{i}" for i in range(80))
+    docs = [story_a] * 30  # a giant bucket: star and chain edges, joined by the guard bypass
+    docs += [story_b + f" outlet{i}" for i in range(12)]
+    docs += ["Round-up: " + story_a[:300] + " and " + story_b[:300]]
+    docs += [story_a[: 150 + 10 * i] for i in range(6)]  # trimmed copies
+    for linkage in ("guarded", "components", "centers"):
+        r = simcore.cluster(docs, linkage=linkage)
+        t = twin.cluster(docs, linkage=linkage)
+        assert r.labels.tolist() == t["labels"], linkage
+        assert r.representative_index.tolist() == t["representatives"], linkage
+    guarded = simcore.cluster(docs)
+    assert guarded.labels[0] != guarded.labels[30]

@@ -23,6 +23,7 @@ TARGET_RECALL = 0.99
 CLIQUE_MAX = 8
 GUARD_SUPPORT = 0.5
 GUARD_REACH = 0.2
+GUARD_BYPASS = 0.8
 
 # ---------------------------------------------------------------------------- normalise
 
@@ -328,13 +329,13 @@ def suppress(sets: list[list[int]], cap: int) -> tuple[list[list[int]], int]:
 
 
 def _groups_union_find(
-    n: int, edges: list[tuple[int, int, float]], guarded: bool
+    n: int, edges: list[tuple[int, int, float, float]], guarded: bool
 ) -> tuple[list[int], list[float]]:
     parent = list(range(n))
     members = [[i] for i in range(n)]
     weakest = [math.nan] * n
     adj: list[list[int]] = [[] for _ in range(n)]
-    for a, b, _ in edges:
+    for a, b, *_ in edges:
         adj[a].append(b)
         adj[b].append(a)
 
@@ -359,11 +360,11 @@ def _groups_union_find(
             len(members[large]), GUARD_REACH
         )
 
-    for a, b, s in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+    for a, b, s, mutual in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
-        if guarded and not supported(ra, rb):
+        if guarded and mutual < GUARD_BYPASS and not supported(ra, rb):
             continue
         big, small = (ra, rb) if len(members[ra]) >= len(members[rb]) else (rb, ra)
         parent[small] = big
@@ -400,11 +401,12 @@ def _groups_centers(
 
 
 def cluster_edges(
-    n: int, edges: list[tuple[int, int, float]], linkage: str, priority: list[int]
+    n: int, edges: list[tuple[int, int, float, float]], linkage: str, priority: list[int]
 ) -> tuple[list[int], list[int], list[float]]:
-    """Labels, representatives and weakest links from verified (a, b, score) edges."""
+    """Labels, representatives and weakest links from verified edges
+    (a, b, score, the smaller of the two containments)."""
     if linkage == "centers":
-        group, weak = _groups_centers(n, edges, priority)
+        group, weak = _groups_centers(n, [(a, b, s) for a, b, s, _ in edges], priority)
     else:
         group, weak = _groups_union_find(n, edges, linkage == "guarded")
     label_of: dict[int, int] = {}
@@ -475,9 +477,8 @@ def cluster(
             edges.append((a, b, shared, na, nb, sc))
     if priority is None:
         priority = [(2**32 - 1) - t for t in tokens]
-    labels, reps, weakest = cluster_edges(
-        len(texts), [(a, b, s) for a, b, *_, s in edges], linkage, priority
-    )
+    mutual = [(a, b, s, sh / max(na, nb)) for a, b, sh, na, nb, s in edges]
+    labels, reps, weakest = cluster_edges(len(texts), mutual, linkage, priority)
     return {
         "labels": labels,
         "representatives": reps,

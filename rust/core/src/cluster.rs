@@ -29,6 +29,9 @@ pub enum Linkage {
 pub const GUARD_SUPPORT: f64 = 0.5;
 /// Share of the larger group's members that the links must reach (at least two).
 pub const GUARD_REACH: f64 = 0.2;
+/// An edge whose documents each consist mostly of the other (both containments at least this)
+/// joins without the guard: it cannot be a bridge of shared furniture or a round-up.
+pub const GUARD_BYPASS: f64 = 0.8;
 
 /// The clustering of `n` documents.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -153,7 +156,11 @@ fn union_find_groups(n: usize, edges: &[Edge], guarded: bool) -> (Vec<u32>, Vec<
         if ra == rb {
             continue;
         }
-        if guarded && !supported(&mut uf, &adj, ra, rb) {
+        let mutual = e
+            .overlap
+            .containment_a_in_b()
+            .min(e.overlap.containment_b_in_a());
+        if guarded && mutual < GUARD_BYPASS && !supported(&mut uf, &adj, ra, rb) {
             refused += 1;
             continue;
         }
@@ -244,7 +251,11 @@ mod tests {
         Edge {
             a,
             b,
-            overlap: Overlap::default(),
+            overlap: Overlap {
+                shared: 1,
+                size_a: 1,
+                size_b: 4,
+            },
             score,
         }
     }
