@@ -118,3 +118,19 @@ def test_rejects_bad_parameters() -> None:
         simcore.shingles(["a"], unit="line")
     with pytest.raises(TypeError, match="must be a list of str"):
         simcore.shingles("a single string")
+
+
+PIECES = [
+    "word", "Caf\u00e9", "e\u0301", "\u0301x", "\u00a8", "\u00a0", "&amp;", "&#32;", "&nbsp;",
+    "\ufb01", "\u2460", "\uff21", " ", "\t", "\n", "\x0b", "\x00", "\u200d", "\u3000", "A",
+    "\u1100\u1161", "\u11a8", "ab12",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_chunked_normalisation_matches_whole_text(text: str) -> None:
+    # The core normalises non-ASCII text chunk by chunk between ASCII white space; the twin
+    # normalises the whole text. Combining marks, decompositions to spaces, entities and Hangul
+    # jamo at chunk edges must not tell them apart.
+    assert _core.word_hashes(text, 5) == twin.word_hashes(text, 5)

@@ -106,12 +106,37 @@ fn ascii_fast_path(text: &str) -> bool {
 }
 
 /// The hashes of the words of `text`, in order, after normalisation.
+///
+/// Normalisation never acts across ASCII white space (NFKC composes and reorders only after a
+/// starter, character references hold no spaces, the other steps are per character), and words
+/// never contain it. So the text is cut at ASCII white space: runs of clean ASCII chunks take the
+/// fast path and only chunks with other characters, or `&`, go through the full normaliser.
 pub fn word_hashes(text: &str, seed: u64, out: &mut Vec<u64>) {
     if ascii_fast_path(text) {
         ascii_word_hashes(text.as_bytes(), seed, out);
-    } else {
-        unicode_word_hashes(&normalize(text), seed, out);
+        return;
     }
+    let bytes = text.as_bytes();
+    let mut clean_from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut clean = true;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            clean &= bytes[i].is_ascii() && bytes[i] != b'&';
+            i += 1;
+        }
+        if !clean {
+            ascii_word_hashes(&bytes[clean_from..start], seed, out);
+            unicode_word_hashes(&normalize(&text[start..i]), seed, out);
+            clean_from = i;
+        }
+    }
+    ascii_word_hashes(&bytes[clean_from..], seed, out);
 }
 
 fn windows_into(tokens: &[u64], k: usize, seed: u64, out: &mut Vec<u64>) {
