@@ -129,3 +129,19 @@ def test_stage_functions_validate() -> None:
         simcore.verify(sets, [[0, 5]])
     with pytest.raises(TypeError, match="call shingles"):
         simcore.jaccard("a", "b")  # type: ignore[arg-type]
+
+
+def test_a_single_200_mb_document() -> None:
+    words = " ".join(f"w{i % 50_000}" for i in range(50_000))
+    doc = (words + " ") * (200_000_000 // (len(words) + 1))
+    assert len(doc) >= 199_000_000
+    r = simcore.cluster([doc, GOOD])
+    assert r.labels.tolist() == [0, 1]
+    assert r.stats["edges"] == 0
+
+
+def test_one_hundred_thousand_identical_documents() -> None:
+    # One giant LSH bucket in every band: candidates stay linear and all join one cluster.
+    r = simcore.cluster([GOOD + " and more words to make a story"] * 100_000)
+    assert len(r) == 1
+    assert r.stats["candidates"] < 3 * 100_000

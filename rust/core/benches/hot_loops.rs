@@ -65,11 +65,11 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("stages");
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function("shingle", |b| {
-        b.iter(|| ShingleSets::from_texts(black_box(&texts), &spec))
+        b.iter(|| ShingleSets::from_texts(black_box(&texts), &spec));
     });
     let sets = ShingleSets::from_texts(&texts, &spec);
     g.bench_function("signatures_k128", |b| {
-        b.iter(|| signatures(black_box(&sets), 128, 0))
+        b.iter(|| signatures(black_box(&sets), 128, 0));
     });
     g.bench_function("df_table", |b| b.iter(|| DfTable::build(black_box(&sets))));
     let sigs = signatures(&sets, 128, 0);
@@ -84,11 +84,11 @@ fn bench(c: &mut Criterion) {
                 },
                 0,
             )
-        })
+        });
     });
     g.finish();
     c.bench_function("overlap_400", |b| {
-        b.iter(|| overlap(black_box(sets.get(0)), black_box(sets.get(1))))
+        b.iter(|| overlap(black_box(sets.get(0)), black_box(sets.get(1))));
     });
 }
 

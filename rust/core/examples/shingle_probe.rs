@@ -9,7 +9,11 @@ fn main() {
     let data = std::fs::read_to_string(path).expect("readable");
     let docs: Vec<&str> = data.split('\u{1e}').collect();
     let mb = data.len() as f64 / 1e6;
-    let spec = ShingleSpec { unit: Unit::Word, k: 5, seed: 0 };
+    let spec = ShingleSpec {
+        unit: Unit::Word,
+        k: 5,
+        seed: 0,
+    };
     let mut words = Vec::new();
     let t = Instant::now();
     let mut n = 0usize;

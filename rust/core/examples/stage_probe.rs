@@ -8,7 +8,7 @@ use simcore_core::shingle_sets::ShingleSets;
 fn main() {
     let mut sets = Vec::new();
     let mut x = 1u64;
-    for d in 0..20_000u64 {
+    for d in 0..200_000u64 {
         let mut s: Vec<u64> = (0..400)
             .map(|i| {
                 x = x.wrapping_add(1);
@@ -23,7 +23,7 @@ fn main() {
         s.dedup();
         sets.push(s);
     }
-    let sets = ShingleSets::from_sets(sets, vec![400; 20_000]);
+    let sets = ShingleSets::from_sets(sets, vec![400; 200_000]);
     let t = Instant::now();
     let table = DfTable::build(&sets);
     println!("build {:?}", t.elapsed());

@@ -7,6 +7,8 @@
 //! nothing). Shingles in more documents than the cap are dropped before sketching; a document
 //! that would lose every shingle keeps them all.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use rayon::prelude::*;
 
 use crate::shingle_sets::ShingleSets;
@@ -56,7 +58,7 @@ impl DfTable {
         let hashes = sets.hashes();
         let bits = (usize::BITS - hashes.len().max(1).leading_zeros())
             .saturating_sub(13)
-            .clamp(1, 12);
+            .clamp(1, 10);
         let buckets = 1usize << bits;
         let bucket_of = |h: u64| (h >> (64 - bits)) as usize;
         let mut starts = vec![0usize; buckets + 1];
@@ -73,17 +75,23 @@ impl DfTable {
             order[fill[b]] = (h, pos as u32);
             fill[b] += 1;
         }
+        // Every position is written exactly once, so relaxed stores from many threads give
+        // the same table on every run.
+        let at: Vec<AtomicU32> = (0..hashes.len()).map(|_| AtomicU32::new(0)).collect();
         split_by(&mut order, &starts)
             .into_par_iter()
-            .for_each(<[(u64, u32)]>::sort_unstable);
-        let mut at = vec![0u32; hashes.len()];
-        for run in order.chunk_by(|a, b| a.0 == b.0) {
-            let count = run.len() as u32;
-            for &(_, pos) in run {
-                at[pos as usize] = count;
-            }
+            .for_each(|bucket| {
+                bucket.sort_unstable();
+                for run in bucket.chunk_by(|a, b| a.0 == b.0) {
+                    let count = run.len() as u32;
+                    for &(_, pos) in run {
+                        at[pos as usize].store(count, Ordering::Relaxed);
+                    }
+                }
+            });
+        DfTable {
+            at: at.into_iter().map(AtomicU32::into_inner).collect(),
         }
-        DfTable { at }
     }
 
     /// The document frequencies of document `d`'s shingles, in the order of its set.
@@ -127,27 +135,45 @@ pub fn learn_cap(
 /// of (document, shingle) entries dropped.
 #[must_use]
 pub fn suppress(table: &DfTable, sets: &ShingleSets, cap: u32) -> (ShingleSets, usize) {
-    let kept: Vec<Vec<u64>> = (0..sets.len())
+    let n = sets.len();
+    let keep_doc = |d: usize| table.of_doc(sets, d).iter().any(|&df| df <= cap);
+    let kept_len: Vec<usize> = (0..n)
         .into_par_iter()
         .map(|d| {
-            let set = sets.get(d);
             let dfs = table.of_doc(sets, d);
-            let kept: Vec<u64> = set
-                .iter()
-                .zip(dfs)
-                .filter(|&(_, &df)| df <= cap)
-                .map(|(&h, _)| h)
-                .collect();
-            if kept.is_empty() {
-                set.to_vec()
+            let k = dfs.iter().filter(|&&df| df <= cap).count();
+            if k == 0 {
+                dfs.len()
             } else {
-                kept
+                k
             }
         })
         .collect();
-    let dropped = sets.hashes().len() - kept.iter().map(Vec::len).sum::<usize>();
+    let mut offsets = Vec::with_capacity(n + 1);
+    offsets.push(0);
+    for &k in &kept_len {
+        offsets.push(offsets[offsets.len() - 1] + k);
+    }
+    let mut hashes = vec![0u64; offsets[n]];
+    split_by(&mut hashes, &offsets)
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(d, out)| {
+            let set = sets.get(d);
+            if keep_doc(d) {
+                let dfs = table.of_doc(sets, d);
+                let kept = set.iter().zip(dfs).filter(|&(_, &df)| df <= cap);
+                for (slot, (&h, _)) in out.iter_mut().zip(kept) {
+                    *slot = h;
+                }
+            } else {
+                // A document never loses every shingle.
+                out.copy_from_slice(set);
+            }
+        });
+    let dropped = sets.hashes().len() - hashes.len();
     (
-        ShingleSets::from_sets(kept, sets.tokens().to_vec()),
+        ShingleSets::from_parts(offsets, hashes, sets.tokens().to_vec()),
         dropped,
     )
 }

@@ -45,6 +45,18 @@ impl ShingleSets {
         }
     }
 
+    /// Build from flat parts: `offsets` (n + 1, starting at 0), `hashes`, `tokens` (n).
+    #[must_use]
+    pub fn from_parts(offsets: Vec<usize>, hashes: Vec<u64>, tokens: Vec<u32>) -> Self {
+        debug_assert_eq!(offsets.len(), tokens.len() + 1);
+        debug_assert_eq!(offsets.last().copied(), Some(hashes.len()));
+        ShingleSets {
+            offsets,
+            hashes,
+            tokens,
+        }
+    }
+
     /// Append another batch.
     pub fn extend(&mut self, other: &ShingleSets) {
         if self.offsets.is_empty() {
