@@ -27,3 +27,10 @@ example:  ## cluster the example corpus shipped in the repo
 	simcore cluster examples/wire
 
 .PHONY: help build lint test bench example
+
+fuzz:  ## run each cargo-fuzz target for FUZZ_SECONDS (stable toolchain, no sanitizer)
+	cd fuzz && for t in normalize shingle pipeline; do \
+	  mkdir -p corpus-work/$$t && cp -n seeds/normalize/* corpus-work/$$t/ ; \
+	  cargo fuzz run --sanitizer none -O $$t corpus-work/$$t -- -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 || exit 1; \
+	done
+.PHONY: fuzz
