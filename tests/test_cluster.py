@@ -171,3 +171,19 @@ def test_twin_gives_the_same_clusters(corpus, linkage: str, measure: str) -> Non
     assert r.representative_index.tolist() == t["representatives"]
     assert r.stats["candidates"] == t["candidates"]
     assert r.params["df_cap"] == t["df_cap"]
+
+
+def test_identical_documents_join_even_when_the_guard_refuses_their_bucket() -> None:
+    # Found by fuzzing the core: identical documents deep inside a giant LSH bucket were linked
+    # only through star and chain edges, and refused guarded merges split them apart.
+    noise = [f"{w} common tail words here" for w in ("alpha", "beta", "gamma", "delta")]
+    docs = []
+    for i in range(40):
+        docs.append(noise[i % 4] + f" unique{i} extra{i}")
+        if i % 10 == 3:
+            docs.append("identical document text shared common tail words here")
+    r = simcore.cluster(docs, threshold=0.3)
+    ident = [i for i, d in enumerate(docs) if d.startswith("identical")]
+    assert len({r.labels[i] for i in ident}) == 1
+    t = twin.cluster(docs, threshold=0.3)
+    assert r.labels.tolist() == t["labels"]

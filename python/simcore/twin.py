@@ -285,6 +285,21 @@ def candidate_pairs(
     return sorted(found)
 
 
+def duplicate_pairs(sets: list[list[int]]) -> list[tuple[int, int]]:
+    """(first, d) for every document whose non-empty set equals an earlier one's."""
+    first: dict[tuple[int, ...], int] = {}
+    out = []
+    for d, s in enumerate(sets):
+        if not s:
+            continue
+        key = tuple(s)
+        if key in first:
+            out.append((first[key], d))
+        else:
+            first[key] = d
+    return sorted(out)
+
+
 PREFILTER_Z = 4.0
 
 
@@ -459,7 +474,7 @@ def cluster(
         design = threshold if measure == "jaccard" else jaccard_floor(threshold, min_size_ratio)
         bands, rows = derive_bands(design, num_perm)
     sigs = [signature(s, num_perm, seed) for s in sets]
-    lsh_pairs = candidate_pairs(sigs, bands, rows, seed)
+    lsh_pairs = sorted(set(candidate_pairs(sigs, bands, rows, seed)) | set(duplicate_pairs(sets)))
     pairs = [
         (a, b)
         for a, b in lsh_pairs

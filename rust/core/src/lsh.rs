@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::error::{bad_param, Error, Result};
 use crate::hash::{combine, P1};
 use crate::minhash::EMPTY;
+use crate::shingle_sets::ShingleSets;
 
 /// Runs up to this size emit every pair; larger runs a star plus a chain.
 pub const CLIQUE_MAX: usize = 8;
@@ -236,6 +237,27 @@ impl<'a> Banding<'a> {
         all.dedup();
         all
     }
+}
+
+/// Pairs `(first, d)` joining every document to the first one with an identical, non-empty
+/// shingle set. LSH buckets with many members only emit stars and chains, so identical
+/// documents in one are not always paired directly; these pairs guarantee it.
+#[must_use]
+pub fn duplicate_pairs(sets: &ShingleSets) -> Vec<(u32, u32)> {
+    let mut order: Vec<u32> = (0..sets.len() as u32)
+        .filter(|&d| !sets.get(d as usize).is_empty())
+        .collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        sets.get(a as usize)
+            .cmp(sets.get(b as usize))
+            .then(a.cmp(&b))
+    });
+    let mut out = Vec::new();
+    for run in order.chunk_by(|&a, &b| sets.get(a as usize) == sets.get(b as usize)) {
+        out.extend(run[1..].iter().map(|&d| (run[0], d)));
+    }
+    out.sort_unstable();
+    out
 }
 
 /// Merge sorted, unique pair lists into one.

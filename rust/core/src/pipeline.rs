@@ -6,7 +6,7 @@ use crate::cluster::{cluster, Clustering, Linkage};
 use crate::control::{in_batches, Control};
 use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
 use crate::error::{bad_param, Result};
-use crate::lsh::{merge_pairs, Banding, LshParams};
+use crate::lsh::{duplicate_pairs, merge_pairs, Banding, LshParams};
 use crate::minhash::validate_num_perm;
 use crate::parallel::pool;
 use crate::shingle::ShingleSpec;
@@ -179,6 +179,7 @@ pub fn run<S: AsRef<str> + Sync>(
         parts.push(pool.install(|| banding.pairs(r)));
         Ok(())
     })?;
+    parts.push(pool.install(|| duplicate_pairs(&sets)));
     let lsh_pairs = pool.install(|| merge_pairs(parts));
     drop(banding);
     let pairs = pool.install(|| prefilter(&sets, &sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
