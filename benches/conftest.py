@@ -15,4 +15,4 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 def reuters() -> list[str]:
     path = SHARED / "corpora" / "reuters21578" / "reuters21578.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as f:
-        return [t for t in (json.loads(line)["text"] for line in f) if t]
+        return [json.loads(line)["text"] for line in f]
