@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -252,4 +251,3 @@ def run(
 
 
 __all__ = ["Scores", "containment_pairs", "distinct_sources", "run", "score"]
-_ = math

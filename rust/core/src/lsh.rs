@@ -139,16 +139,15 @@ impl<'a> Banding<'a> {
                 signatures.len()
             )));
         }
-        let rows = signatures
+        let rows: Vec<(u32, &[u64])> = signatures
             .chunks_exact(num_perm)
             .enumerate()
             .filter(|(_, s)| s[0] != EMPTY)
             .map(|(i, s)| (i as u32, s))
             .collect();
-        let n: Vec<(u32, &[u64])> = rows;
-        let docs = n.len();
+        let docs = rows.len();
         Ok(Banding {
-            rows: n,
+            rows,
             params,
             seed,
             star_done: (0..docs).map(|_| AtomicU32::new(NONE)).collect(),
