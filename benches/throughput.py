@@ -136,7 +136,8 @@ def main() -> None:
                 rows.append(json.loads(p.stdout))
         by = {(r["system"], r["threads"]): r for r in rows}
         head = f"{'system':<16}{'thr':>4}{'sec':>9}{'MB/s':>9}{'docs/s':>10}{'RSS MB':>9}{'F1':>8}"
-        print(f"loaded corpus: {rows[0]['MB']:.1f} MB of text, RSS after loading {rows[0]['rss_loaded_MB']:.0f} MB")
+        first = rows[0]
+        print(f"corpus: {first['MB']:.1f} MB of text; RSS after loading {first['rss_loaded_MB']:.0f} MB")
         print(head + "  vs gaoya  vs twin")
         for r in rows:
             mbs = r["MB"] / r["seconds"]
