@@ -137,7 +137,8 @@ def main() -> None:
         by = {(r["system"], r["threads"]): r for r in rows}
         head = f"{'system':<16}{'thr':>4}{'sec':>9}{'MB/s':>9}{'docs/s':>10}{'RSS MB':>9}{'F1':>8}"
         first = rows[0]
-        print(f"corpus: {first['MB']:.1f} MB of text; RSS after loading {first['rss_loaded_MB']:.0f} MB")
+        loaded = first["rss_loaded_MB"]
+        print(f"corpus: {first['MB']:.1f} MB of text; RSS after loading {loaded:.0f} MB")
         print(head + "  vs gaoya  vs twin")
         for r in rows:
             mbs = r["MB"] / r["seconds"]
