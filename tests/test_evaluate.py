@@ -68,3 +68,10 @@ def test_clusters_generated_syndication(corpus, intensity: str) -> None:  # type
     largest_story = max(c.labels.count(x) for x in set(c.labels))
     assert s.f1 >= 0.95, s
     assert s.largest <= largest_story
+
+
+def test_components_label_by_first_appearance() -> None:
+    from simcore._graph import components
+
+    assert components(5, [(3, 4), (1, 3)]) == [0, 1, 2, 1, 1]
+    assert components(3, []) == [0, 1, 2]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib.util
 from typing import Callable
 
+from simcore._graph import components
+
 PEERS = ("datasketch", "rensa", "gaoya")
 
 
@@ -26,22 +28,7 @@ def _shingles(text: str, k: int = 5) -> list[str]:
 
 
 def _components(n: int, matches: list[list[int]]) -> list[int]:
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, ms in enumerate(matches):
-        for j in ms:
-            a, b = find(i), find(int(j))
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    roots = [find(i) for i in range(n)]
-    relabel: dict[int, int] = {}
-    return [relabel.setdefault(r, len(relabel)) for r in roots]
+    return components(n, ((i, int(j)) for i, ms in enumerate(matches) for j in ms))
 
 
 def datasketch_labels(texts: list[str], threshold: float = 0.5) -> list[int]:

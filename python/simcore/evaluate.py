@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from simcore import _peers
+from simcore._graph import components
 from simcore.api import cluster
 from simcore.stages import shingles
 from simcore.syndicate import generate
@@ -200,20 +201,6 @@ def eval_ecbplus(shared: Path, threads: Optional[int]) -> str:
     return "\n".join(lines)
 
 
-def _components(n: int, pairs: set[tuple[int, int]]) -> list[int]:
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[find(a)] = find(b)
-    return [find(i) for i in range(n)]
-
-
 def eval_duplicates(shared: Path, threads: Optional[int]) -> str:
     lines = []
     for name in ("bbc_fulltext", "reuters21578"):
@@ -223,7 +210,7 @@ def eval_duplicates(shared: Path, threads: Optional[int]) -> str:
         truth_pairs = {
             (a, b) for a, b in cands if len(sets[a] & sets[b]) / len(sets[a] | sets[b]) >= 0.5
         }
-        truth = _components(len(texts), truth_pairs)
+        truth = components(len(texts), truth_pairs)
         lines.append(f"{name} ({len(texts)} documents; {len(truth_pairs)} pairs with J >= 0.5)")
         lines += _table(texts, truth, threads)
     return "\n".join(lines)
