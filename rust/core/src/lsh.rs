@@ -97,7 +97,7 @@ fn band_key(sig: &[u64], seed: u64) -> u64 {
 
 const NONE: u32 = u32::MAX;
 
-/// One bucket of a band: its key, first and last member, and size.
+/// One bucket of a band: its key, first and last member (as row indices), and size.
 #[derive(Clone, Copy, Default)]
 struct Slot {
     key: u64,
@@ -171,8 +171,9 @@ impl<'a> Banding<'a> {
         let shift = 64 - cap.trailing_zeros();
         let mut table = vec![Slot::default(); cap];
         let mut slot_of = vec![0u32; n];
+        // Buckets and `prev` hold row indices (documents without shingles have no row).
         let mut prev = vec![NONE; n];
-        for (i, &(doc, sig)) in self.rows.iter().enumerate() {
+        for (i, &(_, sig)) in self.rows.iter().enumerate() {
             let key = band_key(&sig[lo..lo + r], band_seed);
             let mut at = (key.wrapping_mul(P1) >> shift) as usize;
             loop {
@@ -180,15 +181,15 @@ impl<'a> Banding<'a> {
                 if slot.count == 0 {
                     *slot = Slot {
                         key,
-                        first: doc,
-                        last: doc,
+                        first: i as u32,
+                        last: i as u32,
                         count: 1,
                     };
                     break;
                 }
                 if slot.key == key {
                     prev[i] = slot.last;
-                    slot.last = doc;
+                    slot.last = i as u32;
                     slot.count += 1;
                     break;
                 }
@@ -196,28 +197,26 @@ impl<'a> Banding<'a> {
             }
             slot_of[i] = at as u32;
         }
-        let index_of = |doc: u32| self.rows.partition_point(|&(d, _)| d < doc);
+        let doc_of = |row: u32| self.rows[row as usize].0;
         let mut out = Vec::new();
         for (i, &(doc, _)) in self.rows.iter().enumerate() {
-            let at = slot_of[i] as usize;
-            let slot = table[at];
+            let slot = table[slot_of[i] as usize];
             if slot.count < 2 || prev[i] == NONE {
                 continue;
             }
             if slot.count as usize <= CLIQUE_MAX {
                 let mut p = prev[i];
                 while p != NONE {
-                    out.push((p, doc));
-                    p = prev[index_of(p)];
+                    out.push((doc_of(p), doc));
+                    p = prev[p as usize];
                 }
             } else {
-                if self.star_done[i].swap(slot.first, Ordering::Relaxed) != slot.first {
-                    out.push((slot.first, doc));
+                let (first, before) = (doc_of(slot.first), doc_of(prev[i]));
+                if self.star_done[i].swap(first, Ordering::Relaxed) != first {
+                    out.push((first, doc));
                 }
-                if prev[i] != slot.first
-                    && self.chain_done[i].swap(prev[i], Ordering::Relaxed) != prev[i]
-                {
-                    out.push((prev[i], doc));
+                if before != first && self.chain_done[i].swap(before, Ordering::Relaxed) != before {
+                    out.push((before, doc));
                 }
             }
         }
