@@ -187,3 +187,21 @@ def test_identical_documents_join_even_when_the_guard_refuses_their_bucket() -> 
     assert len({r.labels[i] for i in ident}) == 1
     t = twin.cluster(docs, threshold=0.3)
     assert r.labels.tolist() == t["labels"]
+
+
+@pytest.mark.parametrize("linkage", ["guarded", "components", "centers"])
+def test_input_order_does_not_change_the_clusters(corpus, linkage: str) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    rows = corpus("ecbplus")
+    docs = [(r["id"], r["text"]) for r in rows]
+    shuffled = list(docs)
+    random.Random(7).shuffle(shuffled)
+    a = simcore.cluster(docs, linkage=linkage)
+    b = simcore.cluster(shuffled, linkage=linkage)
+
+    def view(r: simcore.ClusterResult) -> set[tuple[frozenset[str], str]]:
+        return {(frozenset(c.members), c.representative) for c in r}
+
+    assert view(a) == view(b)
+    assert len(a.groups()) > 10

@@ -252,35 +252,51 @@ def jaccard_floor(containment: float, min_ratio: float) -> float:
     return c / (1.0 + min_ratio - c)
 
 
+def content_order(sets: list[list[int]]) -> list[int]:
+    """Documents sorted by shingle set, then index: the order that breaks every tie."""
+    return sorted(range(len(sets)), key=lambda d: (sets[d], d))
+
+
 def candidate_pairs(
-    sigs: list[list[int]], bands: int, rows: int, seed: int = 0
+    sigs: list[list[int]],
+    bands: int,
+    rows: int,
+    seed: int = 0,
+    order: Optional[list[int]] = None,
 ) -> list[tuple[int, int]]:
+    """Bucket members are taken in ``order`` (input order by default): the first leads a star."""
+    visit = list(range(len(sigs))) if order is None else order
+
+    def pair(x: int, y: int) -> tuple[int, int]:
+        return (min(x, y), max(x, y))
+
     found: set[tuple[int, int]] = set()
     for band in range(bands):
         lo = band * rows
         keys = []
-        for doc, sig in enumerate(sigs):
+        for position, doc in enumerate(visit):
+            sig = sigs[doc]
             if sig[0] == EMPTY:
                 continue
             part = sig[lo : lo + rows]
             key = part[0] if rows == 1 else combine(part, seed ^ band)
-            keys.append((key, doc))
+            keys.append((key, position, doc))
         keys.sort()
         start = 0
         while start < len(keys):
             end = start
             while end < len(keys) and keys[end][0] == keys[start][0]:
                 end += 1
-            run = [doc for _, doc in keys[start:end]]
+            run = [doc for _, _, doc in keys[start:end]]
             if len(run) > 1:
                 if len(run) <= CLIQUE_MAX:
-                    found.update((a, b) for i, a in enumerate(run) for b in run[i + 1 :])
+                    found.update(pair(a, b) for i, a in enumerate(run) for b in run[i + 1 :])
                 else:
                     first = run[0]
                     for prev, cur in zip(run, run[1:]):
-                        found.add((first, cur))
+                        found.add(pair(first, cur))
                         if prev != first:
-                            found.add((prev, cur))
+                            found.add(pair(prev, cur))
             start = end
     return sorted(found)
 
@@ -344,7 +360,7 @@ def suppress(sets: list[list[int]], cap: int) -> tuple[list[list[int]], int]:
 
 
 def _groups_union_find(
-    n: int, edges: list[tuple[int, int, float, float]], guarded: bool
+    n: int, edges: list[tuple[int, int, float, float]], guarded: bool, rank: list[int]
 ) -> tuple[list[int], list[float]]:
     parent = list(range(n))
     members = [[i] for i in range(n)]
@@ -375,7 +391,11 @@ def _groups_union_find(
             len(members[large]), GUARD_REACH
         )
 
-    for a, b, s, mutual in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+    def key(e: tuple[int, int, float, float]) -> tuple[float, int, int]:
+        x, y = rank[e[0]], rank[e[1]]
+        return (-e[2], min(x, y), max(x, y))
+
+    for a, b, s, mutual in sorted(edges, key=key):
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
@@ -391,7 +411,7 @@ def _groups_union_find(
 
 
 def _groups_centers(
-    n: int, edges: list[tuple[int, int, float]], priority: list[int]
+    n: int, edges: list[tuple[int, int, float]], priority: list[int], rank: list[int]
 ) -> tuple[list[int], list[float]]:
     adj: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     for a, b, s in edges:
@@ -399,7 +419,7 @@ def _groups_centers(
         adj[b].append((a, s))
     centre = [-1] * n
     link = [math.nan] * n
-    for c in sorted(range(n), key=lambda i: (priority[i], i)):
+    for c in sorted(range(n), key=lambda i: (priority[i], rank[i])):
         if centre[c] != -1:
             continue
         centre[c] = c
@@ -416,14 +436,18 @@ def _groups_centers(
 
 
 def cluster_edges(
-    n: int, edges: list[tuple[int, int, float, float]], linkage: str, priority: list[int]
+    n: int,
+    edges: list[tuple[int, int, float, float]],
+    linkage: str,
+    priority: list[int],
+    rank: list[int],
 ) -> tuple[list[int], list[int], list[float]]:
-    """Labels, representatives and weakest links from verified edges
+    """Labels, representatives and weakest links from verified edges; ``rank`` breaks ties
     (a, b, score, the smaller of the two containments)."""
     if linkage == "centers":
-        group, weak = _groups_centers(n, [(a, b, s) for a, b, s, _ in edges], priority)
+        group, weak = _groups_centers(n, [(a, b, s) for a, b, s, _ in edges], priority, rank)
     else:
-        group, weak = _groups_union_find(n, edges, linkage == "guarded")
+        group, weak = _groups_union_find(n, edges, linkage == "guarded", rank)
     label_of: dict[int, int] = {}
     labels: list[int] = []
     reps: list[int] = []
@@ -436,7 +460,7 @@ def cluster_edges(
             weakest.append(weak[i])
         lab = label_of[g]
         labels.append(lab)
-        if (priority[i], i) < (priority[reps[lab]], reps[lab]):
+        if (priority[i], rank[i]) < (priority[reps[lab]], rank[reps[lab]]):
             reps[lab] = i
     return labels, reps, weakest
 
@@ -474,7 +498,13 @@ def cluster(
         design = threshold if measure == "jaccard" else jaccard_floor(threshold, min_size_ratio)
         bands, rows = derive_bands(design, num_perm)
     sigs = [signature(s, num_perm, seed) for s in sets]
-    lsh_pairs = sorted(set(candidate_pairs(sigs, bands, rows, seed)) | set(duplicate_pairs(sets)))
+    order = content_order(sets)
+    rank = [0] * len(sets)
+    for position, d in enumerate(order):
+        rank[d] = position
+    lsh_pairs = sorted(
+        set(candidate_pairs(sigs, bands, rows, seed, order)) | set(duplicate_pairs(sets))
+    )
     pairs = [
         (a, b)
         for a, b in lsh_pairs
@@ -493,7 +523,7 @@ def cluster(
     if priority is None:
         priority = [(2**32 - 1) - t for t in tokens]
     mutual = [(a, b, s, sh / max(na, nb)) for a, b, sh, na, nb, s in edges]
-    labels, reps, weakest = cluster_edges(len(texts), mutual, linkage, priority)
+    labels, reps, weakest = cluster_edges(len(texts), mutual, linkage, priority, rank)
     return {
         "labels": labels,
         "representatives": reps,

@@ -1,9 +1,10 @@
 //! Clusters from verified edges: union-find with a guard against chaining, or centres.
 //!
 //! Output is deterministic: clusters are numbered by their first member, members keep input
-//! order, and the representative is the member with the smallest priority key (ties: the
-//! earliest). Each cluster reports its weakest link: the lowest score among the edges that
-//! joined it.
+//! order, and the representative is the member with the smallest priority key. Every tie
+//! (edge order, centres, representatives) is broken by `rank`, a content order of the
+//! documents, so the clusters do not depend on the order of the input. Each cluster reports its
+//! weakest link: the lowest score among the edges that joined it.
 
 use crate::verify::Edge;
 
@@ -95,14 +96,14 @@ fn adjacency(n: usize, edges: &[Edge]) -> Vec<Vec<(u32, f64)>> {
     adj
 }
 
-/// Edges in processing order: best score first, then by endpoints.
-fn ordered(edges: &[Edge]) -> Vec<&Edge> {
+/// Edges in processing order: best score first, then by the content ranks of their ends.
+fn ordered<'a>(edges: &'a [Edge], rank: &[u32]) -> Vec<&'a Edge> {
+    let ends = |e: &Edge| {
+        let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
+        (x.min(y), x.max(y))
+    };
     let mut v: Vec<&Edge> = edges.iter().collect();
-    v.sort_by(|x, y| {
-        y.score
-            .total_cmp(&x.score)
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
+    v.sort_by(|x, y| y.score.total_cmp(&x.score).then(ends(x).cmp(&ends(y))));
     v
 }
 
@@ -143,7 +144,12 @@ fn supported(uf: &mut UnionFind, adj: &[Vec<(u32, f64)>], ra: u32, rb: u32) -> b
         && large_ends.len() >= need(large_len, GUARD_REACH)
 }
 
-fn union_find_groups(n: usize, edges: &[Edge], guarded: bool) -> (Vec<u32>, Vec<f64>, usize) {
+fn union_find_groups(
+    n: usize,
+    edges: &[Edge],
+    guarded: bool,
+    rank: &[u32],
+) -> (Vec<u32>, Vec<f64>, usize) {
     let adj = if guarded {
         adjacency(n, edges)
     } else {
@@ -151,7 +157,7 @@ fn union_find_groups(n: usize, edges: &[Edge], guarded: bool) -> (Vec<u32>, Vec<
     };
     let mut uf = UnionFind::new(n);
     let mut refused = 0;
-    for e in ordered(edges) {
+    for e in ordered(edges, rank) {
         let (ra, rb) = (uf.find(e.a), uf.find(e.b));
         if ra == rb {
             continue;
@@ -171,10 +177,10 @@ fn union_find_groups(n: usize, edges: &[Edge], guarded: bool) -> (Vec<u32>, Vec<
     (roots, weakest, refused)
 }
 
-fn centre_groups(n: usize, edges: &[Edge], priority: &[u64]) -> (Vec<u32>, Vec<f64>) {
+fn centre_groups(n: usize, edges: &[Edge], priority: &[u64], rank: &[u32]) -> (Vec<u32>, Vec<f64>) {
     let adj = adjacency(n, edges);
     let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by_key(|&i| (priority[i as usize], i));
+    order.sort_by_key(|&i| (priority[i as usize], rank[i as usize]));
     let mut centre = vec![u32::MAX; n];
     let mut link = vec![f64::NAN; n];
     for &c in &order {
@@ -205,14 +211,20 @@ fn centre_groups(n: usize, edges: &[Edge], priority: &[u64]) -> (Vec<u32>, Vec<f
 }
 
 /// Cluster `n` documents from their verified edges. `priority[i]` ranks document `i` as a
-/// representative: smaller is better, ties go to the earlier document.
+/// representative (smaller is better); `rank` is a permutation of `0..n` that breaks every tie.
 #[must_use]
-pub fn cluster(n: usize, edges: &[Edge], linkage: Linkage, priority: &[u64]) -> Clustering {
+pub fn cluster(
+    n: usize,
+    edges: &[Edge],
+    linkage: Linkage,
+    priority: &[u64],
+    rank: &[u32],
+) -> Clustering {
     let (group, weakest_of_doc, refused) = match linkage {
-        Linkage::Components => union_find_groups(n, edges, false),
-        Linkage::Guarded => union_find_groups(n, edges, true),
+        Linkage::Components => union_find_groups(n, edges, false, rank),
+        Linkage::Guarded => union_find_groups(n, edges, true, rank),
         Linkage::Centers => {
-            let (g, w) = centre_groups(n, edges, priority);
+            let (g, w) = centre_groups(n, edges, priority, rank);
             (g, w, 0)
         }
     };
@@ -230,7 +242,7 @@ pub fn cluster(n: usize, edges: &[Edge], linkage: Linkage, priority: &[u64]) -> 
         let l = label_of_group[g];
         labels.push(l);
         let rep = &mut representatives[l as usize];
-        if (priority[i], i as u32) < (priority[*rep as usize], *rep) {
+        if (priority[i], rank[i]) < (priority[*rep as usize], rank[*rep as usize]) {
             *rep = i as u32;
         }
     }
@@ -267,6 +279,7 @@ mod tests {
             &[e(3, 4, 0.9), e(1, 3, 0.5)],
             Linkage::Components,
             &[0; 5],
+            &[0, 1, 2, 3, 4],
         );
         assert_eq!(c.labels, vec![0, 1, 2, 1, 1]);
         assert_eq!(c.representatives, vec![0, 1, 2]);
@@ -284,10 +297,10 @@ mod tests {
             e(2, 3, 0.4),
             e(0, 2, 0.45),
         ];
-        let g = cluster(5, &edges, Linkage::Guarded, &[0; 5]);
+        let g = cluster(5, &edges, Linkage::Guarded, &[0; 5], &[0, 1, 2, 3, 4]);
         assert_eq!(g.labels, vec![0, 0, 0, 1, 1]);
         assert_eq!(g.refused_merges, 1);
-        let c = cluster(5, &edges, Linkage::Components, &[0; 5]);
+        let c = cluster(5, &edges, Linkage::Components, &[0; 5], &[0, 1, 2, 3, 4]);
         assert_eq!(c.labels, vec![0; 5]);
     }
 
@@ -299,6 +312,7 @@ mod tests {
             &[e(0, 1, 0.8), e(1, 2, 0.6)],
             Linkage::Centers,
             &[5, 1, 5, 5],
+            &[0, 1, 2, 3],
         );
         assert_eq!(c.labels, vec![0, 0, 0, 1]);
         assert_eq!(c.representatives, vec![1, 3]);
@@ -308,6 +322,7 @@ mod tests {
             &[e(0, 1, 0.8), e(1, 2, 0.6)],
             Linkage::Centers,
             &[0, 5, 5],
+            &[0, 1, 2],
         );
         assert_eq!(c.labels, vec![0, 0, 1]);
     }

@@ -97,6 +97,10 @@ fn band_key(sig: &[u64], seed: u64) -> u64 {
 
 const NONE: u32 = u32::MAX;
 
+fn pair(x: u32, y: u32) -> (u32, u32) {
+    (x.min(y), x.max(y))
+}
+
 /// One bucket of a band: its key, first and last member (as row indices), and size.
 #[derive(Clone, Copy, Default)]
 struct Slot {
@@ -119,12 +123,14 @@ pub struct Banding<'a> {
 }
 
 impl<'a> Banding<'a> {
-    /// Prepare banding of `signatures` (row-major, `num_perm` columns).
+    /// Prepare banding of `signatures` (row-major, `num_perm` columns), visiting documents in
+    /// `order` (a permutation of the documents; it decides which member leads a big bucket).
     pub fn new(
         signatures: &'a [u64],
         num_perm: usize,
         params: LshParams,
         seed: u64,
+        order: &[u32],
     ) -> Result<Self> {
         if params.bands == 0 || params.rows == 0 || params.bands * params.rows > num_perm {
             return Err(bad_param!(
@@ -139,11 +145,21 @@ impl<'a> Banding<'a> {
                 signatures.len()
             )));
         }
-        let rows: Vec<(u32, &[u64])> = signatures
-            .chunks_exact(num_perm)
-            .enumerate()
+        let n = signatures.len() / num_perm;
+        if order.len() != n || order.iter().any(|&d| d as usize >= n) {
+            return Err(Error::InvalidInput(format!(
+                "the visiting order must list each of the {n} documents once"
+            )));
+        }
+        let rows: Vec<(u32, &[u64])> = order
+            .iter()
+            .map(|&d| {
+                (
+                    d,
+                    &signatures[d as usize * num_perm..(d as usize + 1) * num_perm],
+                )
+            })
             .filter(|(_, s)| s[0] != EMPTY)
-            .map(|(i, s)| (i as u32, s))
             .collect();
         let docs = rows.len();
         Ok(Banding {
@@ -207,16 +223,16 @@ impl<'a> Banding<'a> {
             if slot.count as usize <= CLIQUE_MAX {
                 let mut p = prev[i];
                 while p != NONE {
-                    out.push((doc_of(p), doc));
+                    out.push(pair(doc_of(p), doc));
                     p = prev[p as usize];
                 }
             } else {
                 let (first, before) = (doc_of(slot.first), doc_of(prev[i]));
                 if self.star_done[i].swap(first, Ordering::Relaxed) != first {
-                    out.push((first, doc));
+                    out.push(pair(first, doc));
                 }
                 if before != first && self.chain_done[i].swap(before, Ordering::Relaxed) != before {
-                    out.push((before, doc));
+                    out.push(pair(before, doc));
                 }
             }
         }
@@ -237,22 +253,30 @@ impl<'a> Banding<'a> {
     }
 }
 
-/// Pairs `(first, d)` joining every document to the first one with an identical, non-empty
-/// shingle set. LSH buckets with many members only emit stars and chains, so identical
-/// documents in one are not always paired directly; these pairs guarantee it.
+/// The content order of a batch: documents sorted by their shingle set (lexicographically),
+/// ties by index. Breaking ties by it makes results independent of the input order.
 #[must_use]
-pub fn duplicate_pairs(sets: &ShingleSets) -> Vec<(u32, u32)> {
-    let mut order: Vec<u32> = (0..sets.len() as u32)
-        .filter(|&d| !sets.get(d as usize).is_empty())
-        .collect();
+pub fn content_order(sets: &ShingleSets) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..sets.len() as u32).collect();
     order.par_sort_unstable_by(|&a, &b| {
         sets.get(a as usize)
             .cmp(sets.get(b as usize))
             .then(a.cmp(&b))
     });
+    order
+}
+
+/// Pairs `(first, d)` joining every document to the first one with an identical, non-empty
+/// shingle set, given the [`content_order`]. LSH buckets with many members only emit stars and
+/// chains, so identical documents in one are not always paired directly; these pairs
+/// guarantee it.
+#[must_use]
+pub fn duplicate_pairs(sets: &ShingleSets, order: &[u32]) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     for run in order.chunk_by(|&a, &b| sets.get(a as usize) == sets.get(b as usize)) {
-        out.extend(run[1..].iter().map(|&d| (run[0], d)));
+        if !sets.get(run[0] as usize).is_empty() {
+            out.extend(run[1..].iter().map(|&d| (run[0], d)));
+        }
     }
     out.sort_unstable();
     out
@@ -275,7 +299,9 @@ pub fn candidate_pairs(
     params: LshParams,
     seed: u64,
 ) -> Result<Vec<(u32, u32)>> {
-    let banding = Banding::new(signatures, num_perm, params, seed)?;
+    let n = (signatures.len() / num_perm.max(1)) as u32;
+    let order: Vec<u32> = (0..n).collect();
+    let banding = Banding::new(signatures, num_perm, params, seed, &order)?;
     Ok(banding.pairs(0..params.bands))
 }
 

@@ -6,7 +6,7 @@ use crate::cluster::{cluster, Clustering, Linkage};
 use crate::control::{in_batches, Control};
 use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
 use crate::error::{bad_param, Result};
-use crate::lsh::{duplicate_pairs, merge_pairs, Banding, LshParams};
+use crate::lsh::{content_order, duplicate_pairs, merge_pairs, Banding, LshParams};
 use crate::minhash::validate_num_perm;
 use crate::parallel::pool;
 use crate::shingle::ShingleSpec;
@@ -104,6 +104,48 @@ pub struct Output {
     pub times: StageTimes,
 }
 
+/// What the candidate stage hands on.
+struct Candidates {
+    /// Each document's position in the content order (breaks every later tie).
+    rank: Vec<u32>,
+    /// Pairs LSH and the exact-duplicate pass proposed.
+    proposed: usize,
+    /// Proposed pairs whose signatures make the threshold plausible: to verify.
+    pairs: Vec<(u32, u32)>,
+}
+
+/// The candidate stage: LSH bands visited in content order, exact duplicates, then the
+/// signature prefilter.
+fn candidates(
+    pool: &rayon::ThreadPool,
+    ctl: &dyn Control,
+    cfg: &Config,
+    sets: &ShingleSets,
+    sigs: &[u64],
+) -> Result<Candidates> {
+    let (n, k) = (sets.len(), cfg.num_perm);
+    let order = pool.install(|| content_order(sets));
+    let mut rank = vec![0u32; n];
+    for (r, &d) in order.iter().enumerate() {
+        rank[d as usize] = r as u32;
+    }
+    let banding = Banding::new(sigs, k, cfg.lsh, cfg.shingle.seed, &order)?;
+    let mut parts = Vec::new();
+    in_batches(ctl, "band", banding.bands(), BANDS_PER_BATCH, |r| {
+        parts.push(pool.install(|| banding.pairs(r)));
+        Ok(())
+    })?;
+    parts.push(pool.install(|| duplicate_pairs(sets, &order)));
+    let lsh_pairs = pool.install(|| merge_pairs(parts));
+    drop(banding);
+    let pairs = pool.install(|| prefilter(sets, sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
+    Ok(Candidates {
+        rank,
+        proposed: lsh_pairs.len(),
+        pairs,
+    })
+}
+
 /// Cluster `texts`. `priority` ranks documents as representatives (smaller first); `None` means
 /// longest first. `ctl` is called between batches for progress and cancellation.
 pub fn run<S: AsRef<str> + Sync>(
@@ -173,16 +215,11 @@ pub fn run<S: AsRef<str> + Sync>(
     times.sketch = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let banding = Banding::new(&sigs, k, cfg.lsh, cfg.shingle.seed)?;
-    let mut parts = Vec::new();
-    in_batches(ctl, "band", banding.bands(), BANDS_PER_BATCH, |r| {
-        parts.push(pool.install(|| banding.pairs(r)));
-        Ok(())
-    })?;
-    parts.push(pool.install(|| duplicate_pairs(&sets)));
-    let lsh_pairs = pool.install(|| merge_pairs(parts));
-    drop(banding);
-    let pairs = pool.install(|| prefilter(&sets, &sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
+    let Candidates {
+        rank,
+        proposed,
+        pairs,
+    } = candidates(&pool, ctl, cfg, &sets, &sigs)?;
     drop(sigs);
     times.band = t.elapsed().as_secs_f64();
 
@@ -204,14 +241,14 @@ pub fn run<S: AsRef<str> + Sync>(
         longest_first = tokens.iter().map(|&t| u64::from(u32::MAX - t)).collect();
         &longest_first
     };
-    let clustering = cluster(n, &edges, cfg.linkage, priority);
+    let clustering = cluster(n, &edges, cfg.linkage, priority, &rank);
     times.cluster = t.elapsed().as_secs_f64();
 
     let shingles = (0..n).map(|d| sets.get(d).len() as u32).collect();
     Ok(Output {
         clustering,
         edges,
-        candidates: lsh_pairs.len(),
+        candidates: proposed,
         verified: pairs.len(),
         df_cap,
         suppressed,
