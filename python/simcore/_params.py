@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
-from typing import Any, Literal, Optional
+from typing import Literal, Optional
 
 from simcore import _core
 
@@ -148,16 +147,3 @@ def lsh_info(
     if b * r != num_perm:
         raise ValueError(f"bands x rows must equal num_perm: {b} x {r} != {num_perm}")
     return LshInfo.for_bands(b, r, design)
-
-
-def cpu_count() -> int:
-    """Cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def as_dict(**kwargs: Any) -> dict[str, Any]:
-    """A plain dict of parameters, for recording in results."""
-    return dict(kwargs)

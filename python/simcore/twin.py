@@ -509,7 +509,7 @@ def cluster(
         (a, b)
         for a, b in lsh_pairs
         if plausible(
-            sum(x == y for x, y in zip(sigs[a], sigs[b])),
+            sum(x == y != EMPTY for x, y in zip(sigs[a], sigs[b])),
             num_perm,
             jaccard_needed(measure, threshold, len(sets[a]), len(sets[b])),
         )

@@ -242,14 +242,7 @@ impl<'a> Banding<'a> {
     /// The pairs of `bands`, computed in parallel on the current pool, sorted and unique.
     #[must_use]
     pub fn pairs(&self, bands: std::ops::Range<usize>) -> Vec<(u32, u32)> {
-        let mut all: Vec<(u32, u32)> = bands
-            .into_par_iter()
-            .map(|b| self.band(b))
-            .flatten()
-            .collect();
-        all.par_sort_unstable();
-        all.dedup();
-        all
+        merge_pairs(bands.into_par_iter().map(|b| self.band(b)).collect())
     }
 }
 
@@ -282,7 +275,7 @@ pub fn duplicate_pairs(sets: &ShingleSets, order: &[u32]) -> Vec<(u32, u32)> {
     out
 }
 
-/// Merge sorted, unique pair lists into one.
+/// Merge pair lists into one, sorted and unique.
 #[must_use]
 pub fn merge_pairs(parts: Vec<Vec<(u32, u32)>>) -> Vec<(u32, u32)> {
     let mut all: Vec<(u32, u32)> = parts.into_iter().flatten().collect();

@@ -62,18 +62,22 @@ pub fn signature_into(hashes: &[u64], seed: u64, out: &mut [u64]) {
     }
 }
 
+/// Count the columns where two signatures agree on a value (empty bins never agree).
+#[must_use]
+pub fn equal_columns(a: &[u64], b: &[u64]) -> usize {
+    a.iter()
+        .zip(b)
+        .filter(|(x, y)| x == y && **x != EMPTY)
+        .count()
+}
+
 /// The fraction of equal bins: the MinHash estimate of Jaccard similarity.
 #[must_use]
 pub fn estimate(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() || a.len() != b.len() {
         return 0.0;
     }
-    let equal = a
-        .iter()
-        .zip(b)
-        .filter(|(x, y)| x == y && **x != EMPTY)
-        .count();
-    equal as f64 / a.len() as f64
+    equal_columns(a, b) as f64 / a.len() as f64
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use rayon::prelude::*;
 
 use crate::jaccard::{overlap_at_least, Overlap};
+use crate::minhash::equal_columns;
 use crate::shingle_sets::ShingleSets;
 
 /// Which exact measure decides an edge.
@@ -62,12 +63,6 @@ pub fn plausible(equal: usize, k: usize, needed: f64) -> bool {
     let k = k as f64;
     let bound = k * needed - PREFILTER_Z * (k * needed * (1.0 - needed)).sqrt();
     equal as f64 >= bound
-}
-
-/// Count equal, non-empty columns of two signatures.
-#[must_use]
-pub fn equal_columns(a: &[u64], b: &[u64]) -> usize {
-    a.iter().zip(b).filter(|(x, y)| x == y).count()
 }
 
 /// Keep the candidate pairs whose signatures make the threshold plausible, given the exact
