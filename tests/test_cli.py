@@ -6,6 +6,9 @@ import csv
 import gzip
 import io
 import json
+import os
+import pty
+import select
 import signal
 import subprocess
 import sys
@@ -187,24 +190,50 @@ def test_failed_run_leaves_existing_output(tmp_path: Path) -> None:
     assert sorted(x.name for x in tmp_path.iterdir()) == ["bad.jsonl", "out.jsonl"]
 
 
+def _read_pty(fd: int, until: str, timeout: float) -> str:
+    """Read a pseudo-terminal until `until` appears, it closes, or `timeout` passes."""
+    got = ""
+    deadline = time.monotonic() + timeout
+    while until not in got and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child closed its side
+                break
+            if not chunk:
+                break
+            got += chunk.decode(errors="replace")
+    return got
+
+
 def test_ctrl_c_stops_quickly_and_writes_nothing(tmp_path: Path) -> None:
     src = tmp_path / "big.jsonl"
     with src.open("w") as f:
         for i in range(300_000):
             f.write(json.dumps({"id": i, "text": f"story {i % 5000} " + STORY}) + "\n")
     out = _write(tmp_path / "out.jsonl", b"previous result\n")
+    # stderr is a terminal, so the CLI shows its progress: interrupt once clustering began.
+    master, slave = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "simcore", "cluster", str(src), "-o", str(out), "--threads", "1"],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=slave,
         text=True,
     )
-    time.sleep(6)
-    assert proc.poll() is None, "the run finished before it could be interrupted"
-    sent = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert time.monotonic() - sent < 5
+    os.close(slave)
+    try:
+        seen = _read_pty(master, "shingle", timeout=120)
+        assert "shingle" in seen, seen
+        assert proc.poll() is None, "the run finished before it could be interrupted"
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+        stopped = time.monotonic() - sent
+        err = _read_pty(master, "interrupted", timeout=5)
+    finally:
+        os.close(master)
+    assert stopped < 5
     assert proc.returncode == 130, err
     assert "interrupted" in err
     assert out.read_bytes() == b"previous result\n"

@@ -20,12 +20,16 @@ def test_derived_parameters_reach_the_target(t: float) -> None:
     # One more row would miss the target: the parameters are as selective as allowed.
     rows = info.rows + 1
     assert twin.probability(128 // rows, rows, t) < 0.99 or rows > 128
+    # One band fewer would miss it too: no banding work beyond the target.
+    assert twin.probability(info.bands - 1, info.rows, t) < 0.99
+    assert (info.bands, info.rows) == twin.derive_bands(t, 128)
 
 
 def test_containment_design_and_explicit_bands() -> None:
     info = simcore.lsh_params(0.3, measure="containment", min_size_ratio=0.25)
     assert info.design_jaccard == pytest.approx(0.075 / 1.175)
-    assert (info.bands, info.rows) == (128, 1)
+    # 1 - (1 - 0.0638)^70 = 0.990 >= 0.99 > 1 - (1 - 0.0638)^69
+    assert (info.bands, info.rows) == (70, 1)
     explicit = simcore.lsh_params(0.5, measure="jaccard", bands=16, rows=8)
     assert (explicit.bands, explicit.rows) == (16, 8)
     assert explicit.p_at_threshold < 0.99

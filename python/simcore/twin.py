@@ -237,14 +237,13 @@ def probability(bands: int, rows: int, j: float) -> float:
 
 
 def derive_bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    best = None
-    for rows in range(1, num_perm + 1):
-        bands = num_perm // rows
-        if probability(bands, rows, threshold) >= TARGET_RECALL:
-            best = (bands, rows)
-    if best is None:
-        raise ValueError("threshold too low for num_perm")
-    return best
+    """The most rows, then the fewest bands, reaching TARGET_RECALL at ``threshold``."""
+    for rows in range(num_perm, 0, -1):
+        if probability(num_perm // rows, rows, threshold) >= TARGET_RECALL:
+            for bands in range(1, num_perm // rows + 1):
+                if probability(bands, rows, threshold) >= TARGET_RECALL:
+                    return bands, rows
+    raise ValueError("threshold too low for num_perm")
 
 
 def jaccard_floor(containment: float, min_ratio: float) -> float:

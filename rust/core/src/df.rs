@@ -7,8 +7,6 @@
 //! nothing). Shingles in more documents than the cap are dropped before sketching; a document
 //! that would lose every shingle keeps them all.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use rayon::prelude::*;
 
 use crate::shingle_sets::ShingleSets;
@@ -49,55 +47,143 @@ fn split_by<'a, T>(mut rest: &'a mut [T], starts: &[usize]) -> Vec<&'a mut [T]> 
 }
 
 impl DfTable {
-    /// Count, for each entry, the documents that contain the same shingle. Hashes are uniform,
-    /// so (hash, position) pairs are scattered into buckets by their top bits in one counting
-    /// pass and each bucket is sorted in place, in parallel; runs of equal hashes then give the
-    /// counts.
+    /// Count, for each entry, the documents that contain the same shingle (a set holds each
+    /// hash once, so a hash's count is its document frequency).
+    ///
+    /// Hashes are uniform, so they are partitioned by their top bits into buckets of a few
+    /// thousand, each counted in a small open-addressing table that stays in cache. The
+    /// partition is a parallel radix pass over chunks of the flat hash array: each chunk
+    /// scatters into its own region, buckets are counted in parallel across the regions, each
+    /// hash is overwritten by its count in place, and each chunk then reads its counts back in
+    /// its own order. The counts are exact, so the table is the same for any thread count.
     #[must_use]
     pub fn build(sets: &ShingleSets) -> Self {
         let hashes = sets.hashes();
-        let bits = (usize::BITS - hashes.len().max(1).leading_zeros())
-            .saturating_sub(13)
-            .clamp(1, 10);
+        let n = hashes.len();
+        // Buckets of about 32k entries (a table that fits in L2); at most 256 of them, so that
+        // the scatter writes few enough streams to stay in L1 and the TLB.
+        let bits = (usize::BITS - n.max(1).leading_zeros())
+            .saturating_sub(15)
+            .clamp(1, 8);
         let buckets = 1usize << bits;
         let bucket_of = |h: u64| (h >> (64 - bits)) as usize;
-        let mut starts = vec![0usize; buckets + 1];
-        for &h in hashes {
-            starts[bucket_of(h) + 1] += 1;
-        }
-        for i in 0..buckets {
-            starts[i + 1] += starts[i];
-        }
-        let mut fill = starts.clone();
-        let mut order = vec![(0u64, 0u32); hashes.len()];
-        for (pos, &h) in hashes.iter().enumerate() {
-            let b = bucket_of(h);
-            order[fill[b]] = (h, pos as u32);
-            fill[b] += 1;
-        }
-        // Every position is written exactly once, so relaxed stores from many threads give
-        // the same table on every run.
-        let at: Vec<AtomicU32> = (0..hashes.len()).map(|_| AtomicU32::new(0)).collect();
-        split_by(&mut order, &starts)
+        let chunk = n.div_ceil(4 * rayon::current_num_threads()).max(1);
+
+        // Each chunk's bucket sizes; its region starts where the previous chunk's ends.
+        let sizes: Vec<Vec<usize>> = hashes
+            .par_chunks(chunk)
+            .map(|c| {
+                let mut size = vec![0usize; buckets];
+                for &h in c {
+                    size[bucket_of(h)] += 1;
+                }
+                size
+            })
+            .collect();
+        let mut scattered = vec![0u64; n];
+        let regions = split_by(&mut scattered, &prefix_sums(sizes.iter().map(|_| chunk), n));
+        regions
             .into_par_iter()
-            .for_each(|bucket| {
-                bucket.sort_unstable();
-                for run in bucket.chunk_by(|a, b| a.0 == b.0) {
-                    let count = run.len() as u32;
-                    for &(_, pos) in run {
-                        at[pos as usize].store(count, Ordering::Relaxed);
-                    }
+            .zip(hashes.par_chunks(chunk))
+            .zip(&sizes)
+            .for_each(|((region, c), size)| {
+                let mut fill = prefix_sums(size.iter().copied(), c.len());
+                for &h in c {
+                    let b = bucket_of(h);
+                    region[fill[b]] = h;
+                    fill[b] += 1;
                 }
             });
-        DfTable {
-            at: at.into_iter().map(AtomicU32::into_inner).collect(),
+
+        // Gather each bucket's parts from all regions and count it.
+        let mut parts: Vec<Vec<&mut [u64]>> = (0..buckets).map(|_| Vec::new()).collect();
+        let mut rest = scattered.as_mut_slice();
+        for size in &sizes {
+            for (b, &len) in size.iter().enumerate() {
+                let (head, tail) = rest.split_at_mut(len);
+                parts[b].push(head);
+                rest = tail;
+            }
         }
+        parts
+            .into_par_iter()
+            .for_each_init(BucketCounter::default, |counter, mut bucket| {
+                counter.count(&mut bucket, bits);
+            });
+
+        // Read the counts back in each chunk's own order.
+        let mut at = vec![0u32; n];
+        at.par_chunks_mut(chunk)
+            .zip(hashes.par_chunks(chunk))
+            .zip(&sizes)
+            .enumerate()
+            .for_each(|(i, ((out, c), size))| {
+                let region = &scattered[i * chunk..];
+                let mut fill = prefix_sums(size.iter().copied(), c.len());
+                for (slot, &h) in out.iter_mut().zip(c) {
+                    let b = bucket_of(h);
+                    *slot = region[fill[b]] as u32;
+                    fill[b] += 1;
+                }
+            });
+        DfTable { at }
     }
 
     /// The document frequencies of document `d`'s shingles, in the order of its set.
     #[must_use]
     pub fn of_doc<'a>(&'a self, sets: &ShingleSets, d: usize) -> &'a [u32] {
         &self.at[sets.range(d)]
+    }
+}
+
+/// Start offsets of consecutive parts of the given lengths (which sum to `total`), with
+/// `total` appended.
+fn prefix_sums(lens: impl Iterator<Item = usize>, total: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut acc = 0;
+    for len in lens {
+        out.push(acc);
+        acc = (acc + len).min(total);
+    }
+    out.push(total);
+    out
+}
+
+/// Counts equal hashes of one bucket in an open-addressing table, reused across buckets.
+#[derive(Default)]
+struct BucketCounter {
+    keys: Vec<u64>,
+    counts: Vec<u32>,
+    slot_of: Vec<u32>,
+}
+
+impl BucketCounter {
+    /// Overwrite every hash of `bucket` (in parts; all hashes share their top `bits` bits)
+    /// with the number of times it occurs in the bucket.
+    fn count(&mut self, bucket: &mut [&mut [u64]], bits: u32) {
+        let len: usize = bucket.iter().map(|p| p.len()).sum();
+        let cap = (2 * len).next_power_of_two().max(16);
+        let mask = cap - 1;
+        self.keys.clear();
+        self.keys.resize(cap, 0);
+        self.counts.clear();
+        self.counts.resize(cap, 0);
+        self.slot_of.clear();
+        // The bits below the shared top ones are uniform.
+        let shift = 64 - bits - cap.trailing_zeros();
+        for &h in bucket.iter().flat_map(|p| p.iter()) {
+            let mut at = (h >> shift) as usize & mask;
+            while self.counts[at] != 0 && self.keys[at] != h {
+                at = (at + 1) & mask;
+            }
+            self.keys[at] = h;
+            self.counts[at] += 1;
+            self.slot_of.push(at as u32);
+        }
+        let slots = self.slot_of.iter();
+        for (h, &slot) in bucket.iter_mut().flat_map(|p| p.iter_mut()).zip(slots) {
+            *h = u64::from(self.counts[slot as usize]);
+        }
     }
 }
 
@@ -112,14 +198,12 @@ pub fn learn_cap(
 ) -> u32 {
     let mut medians: Vec<u32> = (0..sets.len())
         .into_par_iter()
-        .filter_map(|d| {
-            let dfs = table.of_doc(sets, d);
-            if dfs.is_empty() {
-                return None;
-            }
-            let mut dfs = dfs.to_vec();
+        .filter(|&d| !sets.range(d).is_empty())
+        .map_init(Vec::new, |dfs, d| {
+            dfs.clear();
+            dfs.extend_from_slice(table.of_doc(sets, d));
             let mid = dfs.len() / 2;
-            Some(*dfs.select_nth_unstable(mid).1)
+            *dfs.select_nth_unstable(mid).1
         })
         .collect();
     if medians.is_empty() {
@@ -131,51 +215,11 @@ pub fn learn_cap(
     learned.max(floor)
 }
 
-/// Drop shingles whose document frequency exceeds `cap`; returns the new sets and the number
-/// of (document, shingle) entries dropped.
-#[must_use]
-pub fn suppress(table: &DfTable, sets: &ShingleSets, cap: u32) -> (ShingleSets, usize) {
-    let n = sets.len();
-    let keep_doc = |d: usize| table.of_doc(sets, d).iter().any(|&df| df <= cap);
-    let kept_len: Vec<usize> = (0..n)
-        .into_par_iter()
-        .map(|d| {
-            let dfs = table.of_doc(sets, d);
-            let k = dfs.iter().filter(|&&df| df <= cap).count();
-            if k == 0 {
-                dfs.len()
-            } else {
-                k
-            }
-        })
-        .collect();
-    let mut offsets = Vec::with_capacity(n + 1);
-    offsets.push(0);
-    for &k in &kept_len {
-        offsets.push(offsets[offsets.len() - 1] + k);
-    }
-    let mut hashes = vec![0u64; offsets[n]];
-    split_by(&mut hashes, &offsets)
-        .into_par_iter()
-        .enumerate()
-        .for_each(|(d, out)| {
-            let set = sets.get(d);
-            if keep_doc(d) {
-                let dfs = table.of_doc(sets, d);
-                let kept = set.iter().zip(dfs).filter(|&(_, &df)| df <= cap);
-                for (slot, (&h, _)) in out.iter_mut().zip(kept) {
-                    *slot = h;
-                }
-            } else {
-                // A document never loses every shingle.
-                out.copy_from_slice(set);
-            }
-        });
-    let dropped = sets.hashes().len() - hashes.len();
-    (
-        ShingleSets::from_parts(offsets, hashes, sets.tokens().to_vec()),
-        dropped,
-    )
+/// Drop, in place, the shingles whose document frequency exceeds `cap` (`table` was built
+/// from `sets`, and no longer matches them afterwards); a document that would lose every
+/// shingle keeps them all. Returns the number of (document, shingle) entries dropped.
+pub fn suppress(table: &DfTable, sets: &mut ShingleSets, cap: u32) -> usize {
+    sets.retain_or_keep_all(|p| table.at[p] <= cap)
 }
 
 #[cfg(test)]
@@ -191,11 +235,15 @@ mod tests {
         let t = DfTable::build(&sets);
         assert_eq!(t.of_doc(&sets, 0), &[1, 2, 4]);
         assert_eq!(t.of_doc(&sets, 3), &[4]);
-        let (s, dropped) = suppress(&t, &sets, 2);
-        assert_eq!(s.get(0), &[1, 2]);
-        assert_eq!(s.get(3), &[9], "a document never loses every shingle");
-        assert_eq!(dropped, 3);
         assert_eq!(learn_cap(&t, &sets, 3, 2.0, 1.0), 8);
         assert_eq!(learn_cap(&t, &sets, 10, 2.0, 0.5), 10);
+        let mut s = sets.clone();
+        let dropped = suppress(&t, &mut s, 2);
+        assert_eq!(s.get(0), &[1, 2]);
+        assert_eq!(s.get(1), &[2, 3]);
+        assert_eq!(s.get(2), &[4]);
+        assert_eq!(s.get(3), &[9], "a document never loses every shingle");
+        assert_eq!(dropped, 3);
+        assert_eq!(s.tokens(), sets.tokens());
     }
 }

@@ -50,36 +50,111 @@ fn ratio(n: usize, d: usize) -> f64 {
     }
 }
 
-/// Count the common elements of two sorted, duplicate-free slices by merging
-/// (galloping through the longer one when the sizes differ a lot).
+/// Sizes at which the longer set is searched instead of merged.
+const GALLOP_RATIO: usize = 16;
+/// Merge steps between two checks of the early exit.
+const CHECK_EVERY: usize = 16;
+
+/// Common elements of `small` and `large` (sorted, duplicate-free, `large` at least
+/// [`GALLOP_RATIO`] times longer) by binary search through the longer.
+fn gallop(small: &[u64], large: &[u64]) -> usize {
+    let mut count = 0;
+    let mut rest = large;
+    for x in small {
+        match rest.binary_search(x) {
+            Ok(i) => {
+                count += 1;
+                rest = &rest[i + 1..];
+            }
+            Err(i) => rest = &rest[i..],
+        }
+    }
+    count
+}
+
+/// One branchless merge in progress over `a` and `b`.
+struct Merge<'s> {
+    a: &'s [u64],
+    b: &'s [u64],
+    i: usize,
+    j: usize,
+    count: usize,
+}
+
+impl<'s> Merge<'s> {
+    fn new(a: &'s [u64], b: &'s [u64]) -> Self {
+        Merge {
+            a,
+            b,
+            i: 0,
+            j: 0,
+            count: 0,
+        }
+    }
+
+    fn live(&self) -> bool {
+        self.i < self.a.len() && self.j < self.b.len()
+    }
+
+    /// One step; the caller checks [`Merge::live`].
+    #[inline]
+    fn step(&mut self) {
+        let (x, y) = (self.a[self.i], self.b[self.j]);
+        self.count += usize::from(x == y);
+        self.i += usize::from(x <= y);
+        self.j += usize::from(y <= x);
+    }
+
+    /// The most common elements this merge can still end with.
+    fn most(&self) -> usize {
+        self.count + (self.a.len() - self.i).min(self.b.len() - self.j)
+    }
+
+    fn finish(mut self) -> usize {
+        while self.live() {
+            self.step();
+        }
+        self.count
+    }
+}
+
+/// Common elements of two sorted, duplicate-free slices of similar length, or `None` once
+/// fewer than `needed` remain possible.
+///
+/// The sets are split at the median of `a` into two independent merges that advance in the
+/// same loop: each step of a branchless merge waits on the previous one's loads, and two
+/// chains in flight use the time the core would spend waiting.
+fn merge_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
+    let h = a.len() / 2;
+    let m = b.partition_point(|&y| y < a.get(h).copied().unwrap_or(u64::MAX));
+    let (mut lo, mut hi) = (Merge::new(&a[..h], &b[..m]), Merge::new(&a[h..], &b[m..]));
+    'outer: loop {
+        for _ in 0..CHECK_EVERY {
+            if !(lo.live() && hi.live()) {
+                break 'outer;
+            }
+            lo.step();
+            hi.step();
+        }
+        if lo.most() + hi.most() < needed {
+            return None;
+        }
+    }
+    let count = lo.finish() + hi.finish();
+    (count >= needed).then_some(count)
+}
+
+/// Count the common elements of two sorted, duplicate-free slices.
 #[must_use]
 pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0;
     }
-    if large.len() / small.len() >= 16 {
-        let mut count = 0;
-        let mut rest = large;
-        for x in small {
-            match rest.binary_search(x) {
-                Ok(i) => {
-                    count += 1;
-                    rest = &rest[i + 1..];
-                }
-                Err(i) => rest = &rest[i..],
-            }
-        }
-        return count;
+    if large.len() / small.len() >= GALLOP_RATIO {
+        return gallop(small, large);
     }
-    let (mut i, mut j, mut count) = (0, 0, 0);
-    while i < small.len() && j < large.len() {
-        let (x, y) = (small[i], large[j]);
-        count += usize::from(x == y);
-        i += usize::from(x <= y);
-        j += usize::from(y <= x);
-    }
-    count
+    merge_at_least(small, large, 0).unwrap_or(0)
 }
 
 /// The overlap of two sorted, duplicate-free sets.
@@ -100,22 +175,13 @@ pub fn overlap_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<Overlap> 
         return None;
     }
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if large.len() / small.len().max(1) >= 16 {
-        let o = overlap(a, b);
-        return (o.shared >= needed).then_some(o);
-    }
-    let (mut i, mut j, mut count) = (0, 0, 0);
-    while i < small.len() && j < large.len() {
-        if count + (small.len() - i).min(large.len() - j) < needed {
-            return None;
-        }
-        let (x, y) = (small[i], large[j]);
-        count += usize::from(x == y);
-        i += usize::from(x <= y);
-        j += usize::from(y <= x);
-    }
-    (count >= needed).then_some(Overlap {
-        shared: count,
+    let shared = if large.len() / small.len().max(1) >= GALLOP_RATIO {
+        Some(gallop(small, large)).filter(|&c| c >= needed)
+    } else {
+        merge_at_least(small, large, needed)
+    }?;
+    Some(Overlap {
+        shared,
         size_a: a.len(),
         size_b: b.len(),
     })
@@ -147,5 +213,31 @@ mod tests {
         let small = [0, 3, 4, 2997, 5000];
         assert_eq!(intersection_size(&small, &big), 3);
         assert_eq!(intersection_size(&big, &small), 3);
+    }
+
+    #[test]
+    fn split_merges_agree_with_a_set() {
+        let mut x = 7u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % 500
+        };
+        for _ in 0..300 {
+            let (la, lb) = (next() as usize, next() as usize);
+            let mut a: Vec<u64> = (0..la).map(|_| next()).collect();
+            let mut b: Vec<u64> = (0..lb).map(|_| next()).collect();
+            for s in [&mut a, &mut b] {
+                s.sort_unstable();
+                s.dedup();
+            }
+            let truth = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+            assert_eq!(intersection_size(&a, &b), truth);
+            for needed in [0, truth, truth + 1] {
+                let got = overlap_at_least(&a, &b, needed).map(|o| o.shared);
+                assert_eq!(got, (truth >= needed).then_some(truth), "needed {needed}");
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod minhash;
 pub mod normalize;
 pub mod parallel;
 pub mod pipeline;
+pub mod radix;
 pub mod shingle;
 pub mod shingle_sets;
 pub mod signatures;

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::error::{bad_param, Error, Result};
 use crate::hash::{combine, P1};
 use crate::minhash::EMPTY;
+use crate::radix::sorted_unique_pairs;
 use crate::shingle_sets::ShingleSets;
 
 /// Runs up to this size emit every pair; larger runs a star plus a chain.
@@ -54,22 +55,26 @@ impl LshParams {
         1.0 - (1.0 - j.powi(self.rows as i32)).powi(self.bands as i32)
     }
 
-    /// The parameters with the most rows (fewest false candidates) that still make a pair at
-    /// Jaccard `threshold` a candidate with probability >= [`TARGET_RECALL`].
+    /// The parameters with the most rows, then the fewest bands (fewest false candidates, least
+    /// banding work) that still make a pair at Jaccard `threshold` a candidate with probability
+    /// at least [`TARGET_RECALL`]. Signature columns left out of the bands still sharpen the
+    /// verification prefilter.
     pub fn derive(threshold: f64, num_perm: usize) -> Result<Self> {
         if !(threshold > 0.0 && threshold <= 1.0) {
             return Err(bad_param!("threshold must be in (0, 1], got {threshold}"));
         }
-        let mut best = None;
-        for rows in 1..=num_perm {
-            let p = LshParams {
+        let reaches = |p: LshParams| p.probability(threshold) >= TARGET_RECALL;
+        let rows = (1..=num_perm).rev().find(|&rows| {
+            reaches(LshParams {
                 bands: num_perm / rows,
                 rows,
-            };
-            if p.probability(threshold) >= TARGET_RECALL {
-                best = Some(p);
-            }
-        }
+            })
+        });
+        let best = rows.and_then(|rows| {
+            (1..=num_perm / rows)
+                .map(|bands| LshParams { bands, rows })
+                .find(|&p| reaches(p))
+        });
         best.ok_or_else(|| {
             let needed = ((1.0 - TARGET_RECALL).ln() / (1.0 - threshold).ln()).ceil();
             bad_param!(
@@ -177,20 +182,19 @@ impl<'a> Banding<'a> {
         self.params.bands
     }
 
-    /// The pairs of one band, in no particular order and without duplicates.
-    fn band(&self, band: usize) -> Vec<(u32, u32)> {
-        let r = self.params.rows;
-        let lo = band * r;
-        let band_seed = self.seed ^ (band as u64);
+    /// The pairs of one band, in no particular order and without duplicates; `keys` yields
+    /// the band's key of each row, in row order.
+    fn band(&self, keys: impl Iterator<Item = u64>) -> Vec<(u32, u32)> {
         let n = self.rows.len();
-        let cap = (2 * n).next_power_of_two().max(16);
+        // Load factor between 1/3 and 2/3: small enough to stay in L2 for tens of thousands
+        // of rows.
+        let cap = (n + n / 2).next_power_of_two().max(16);
         let shift = 64 - cap.trailing_zeros();
         let mut table = vec![Slot::default(); cap];
         let mut slot_of = vec![0u32; n];
         // Buckets and `prev` hold row indices (documents without shingles have no row).
         let mut prev = vec![NONE; n];
-        for (i, &(_, sig)) in self.rows.iter().enumerate() {
-            let key = band_key(&sig[lo..lo + r], band_seed);
+        for (i, key) in keys.enumerate() {
             let mut at = (key.wrapping_mul(P1) >> shift) as usize;
             loop {
                 let slot = &mut table[at];
@@ -242,7 +246,25 @@ impl<'a> Banding<'a> {
     /// The pairs of `bands`, computed in parallel on the current pool, sorted and unique.
     #[must_use]
     pub fn pairs(&self, bands: std::ops::Range<usize>) -> Vec<(u32, u32)> {
-        merge_pairs(bands.into_par_iter().map(|b| self.band(b)).collect())
+        // The batch's keys, row-major: one pass over the (scattered) signature rows, then each
+        // band reads its column at a fixed stride.
+        let (r, width, first) = (self.params.rows, bands.len().max(1), bands.start);
+        let mut keys = vec![0u64; self.rows.len() * width];
+        keys.par_chunks_mut(width)
+            .zip(self.rows.par_iter())
+            .for_each(|(out, &(_, sig))| {
+                for (j, key) in out.iter_mut().take(bands.len()).enumerate() {
+                    let b = first + j;
+                    *key = band_key(&sig[b * r..(b + 1) * r], self.seed ^ (b as u64));
+                }
+            });
+        let keys = &keys;
+        merge_pairs(
+            bands
+                .into_par_iter()
+                .map(|b| self.band(keys.iter().skip(b - first).step_by(width).copied()))
+                .collect(),
+        )
     }
 }
 
@@ -278,10 +300,7 @@ pub fn duplicate_pairs(sets: &ShingleSets, order: &[u32]) -> Vec<(u32, u32)> {
 /// Merge pair lists into one, sorted and unique.
 #[must_use]
 pub fn merge_pairs(parts: Vec<Vec<(u32, u32)>>) -> Vec<(u32, u32)> {
-    let mut all: Vec<(u32, u32)> = parts.into_iter().flatten().collect();
-    all.par_sort_unstable();
-    all.dedup();
-    all
+    sorted_unique_pairs(parts)
 }
 
 /// Candidate pairs `(a, b)` with `a < b`, sorted and unique, from signatures stored row-major
@@ -311,7 +330,7 @@ mod tests {
         }
         assert_eq!(
             LshParams::derive(0.5, 128).unwrap(),
-            LshParams { bands: 42, rows: 3 }
+            LshParams { bands: 35, rows: 3 }
         );
         assert!(LshParams::derive(0.01, 128).is_err());
     }

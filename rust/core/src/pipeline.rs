@@ -184,7 +184,7 @@ pub fn run<S: AsRef<str> + Sync>(
         DfPolicy::Off => (None, 0),
         policy => {
             ctl.checkpoint("boilerplate", 0, 1)?;
-            let (kept, cap, dropped) = pool.install(|| {
+            let (table, cap) = pool.install(|| {
                 let table = DfTable::build(&sets);
                 let cap = match policy {
                     DfPolicy::Fixed(c) => c,
@@ -195,11 +195,9 @@ pub fn run<S: AsRef<str> + Sync>(
                     } => learn_cap(&table, &sets, floor, multiplier, quantile),
                     DfPolicy::Off => unreachable!("handled above"),
                 };
-                let (kept, dropped) = suppress(&table, &sets, cap);
-                (kept, cap, dropped)
+                (table, cap)
             });
-            sets = kept;
-            (Some(cap), dropped)
+            (Some(cap), suppress(&table, &mut sets, cap))
         }
     };
     times.boilerplate = t.elapsed().as_secs_f64();

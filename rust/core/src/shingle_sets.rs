@@ -69,6 +69,28 @@ impl ShingleSets {
         self.tokens.extend_from_slice(&other.tokens);
     }
 
+    /// Keep, in each document, the hashes at the flat positions (indices into
+    /// [`Self::hashes`]) that `keep` accepts; a document where it accepts none keeps all of
+    /// its hashes. Compacts in place, in one pass; returns the number of hashes dropped.
+    pub fn retain_or_keep_all(&mut self, keep: impl Fn(usize) -> bool) -> usize {
+        let before = self.hashes.len();
+        let (mut write, mut start) = (0, 0);
+        for d in 0..self.len() {
+            let end = self.offsets[d + 1];
+            let all = !(start..end).any(&keep);
+            for p in start..end {
+                if all || keep(p) {
+                    self.hashes[write] = self.hashes[p];
+                    write += 1;
+                }
+            }
+            self.offsets[d + 1] = write;
+            start = end;
+        }
+        self.hashes.truncate(write);
+        before - write
+    }
+
     /// Number of documents.
     #[must_use]
     pub fn len(&self) -> usize {
