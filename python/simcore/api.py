@@ -97,8 +97,11 @@ def cluster(
     num_perm : int
         Signature length K (default 128).
     bands, rows : int, optional
-        Explicit LSH parameters (``bands * rows == num_perm``); derived from the threshold by
-        default so that a pair at the threshold is a candidate with probability >= 0.99.
+        Explicit LSH parameters (``bands * rows == num_perm``). By default the most rows, then
+        the fewest bands, that make a pair at the threshold a candidate with probability
+        >= 0.99 (for containment: 70 bands of 1 row). More bands find a few more edges at
+        more cost: ``bands=128, rows=1`` raised pairwise recall on lightly edited syndicated
+        copies from 0.987 to 0.996, for about 1.2x the time.
     min_size_ratio : float
         For containment: the smallest size ratio (smaller / larger document) that LSH is
         designed to catch at the threshold (default 0.25).

@@ -40,8 +40,10 @@ pub struct Edge {
 }
 
 /// Standard deviations of slack in [`plausible`]: a pair that meets the threshold is rejected
-/// with probability below about 3e-5.
-pub const PREFILTER_Z: f64 = 4.0;
+/// with probability below about 1.3e-3, far below the 1% that LSH banding may miss at its
+/// design point. (On 20k syndicated documents, 3 instead of 4 verifies 30% fewer pairs and
+/// loses no edge.)
+pub const PREFILTER_Z: f64 = 3.0;
 
 /// The Jaccard similarity a pair of sets of sizes `na`, `nb` needs to reach `threshold`.
 #[must_use]
