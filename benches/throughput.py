@@ -35,9 +35,11 @@ def build_corpus(n: int, path: Path) -> None:
     seed = 0
     while len(texts) < n:
         c = generate(sources, min(20000, n - len(texts)), seed=seed)
+        # A story is its source article, whichever seed republished it; round-ups are their
+        # own stories.
         offset = seed * 10_000_000
         texts += c.texts
-        labels += [offset + x for x in c.labels]
+        labels += [x if x >= 0 else x - offset for x in c.labels]
         seed += 1
     with path.open("wb") as f:
         pickle.dump((texts, labels), f)

@@ -10,6 +10,7 @@ import csv
 import gzip
 import json
 import os
+import re
 import sys
 import zlib
 from collections.abc import Iterator
@@ -20,6 +21,20 @@ from typing import IO, Any, Optional
 
 class InputError(Exception):
     """A corpus file that cannot be read as documents; the message is one line."""
+
+
+# A JSON escape of a UTF-16 surrogate: only these can put a lone surrogate into a decoded string.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _no_lone_surrogate(value: str, what: str, where: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputError(
+            f"{where}: {what} contains a lone surrogate U+{ord(value[e.start]):04X} "
+            f"at character {e.start} (not encodable as UTF-8)"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,8 @@ def read_jsonl(path: Path, fields: Fields, encoding: str) -> Iterator[Document]:
                 record = json.loads(line)
             except json.JSONDecodeError as e:
                 raise InputError(f"{where}: invalid JSON ({e.msg} at column {e.colno})") from None
+            except RecursionError:
+                raise InputError(f"{where}: JSON nested too deeply") from None
             if not isinstance(record, dict):
                 raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
             doc_id = _field(record, fields.id, where, "id")
@@ -123,6 +140,10 @@ def read_jsonl(path: Path, fields: Fields, encoding: str) -> Iterator[Document]:
                 raise InputError(
                     f"{where}: field {fields.text!r} must be a string, got {type(text).__name__}"
                 )
+            if _SURROGATE_ESCAPE.search(line):
+                if isinstance(doc_id, str):
+                    _no_lone_surrogate(doc_id, f"field {fields.id!r}", where)
+                _no_lone_surrogate(text, f"field {fields.text!r}", where)
             date = record.get(fields.date) if fields.date else None
             yield Document(doc_id, text, date, where)
 
@@ -143,9 +164,10 @@ def read_csv(path: Path, fields: Fields, encoding: str) -> Iterator[Document]:
                 where = f"{path}:{reader.line_num}"
                 if None in row:
                     raise InputError(f"{where}: more fields than the header has")
-                text = row.get(fields.text)
-                if text is None:
-                    raise InputError(f"{where}: missing {fields.text!r} value")
+                for name in (fields.id, fields.text):
+                    if row.get(name) is None:
+                        raise InputError(f"{where}: missing {name!r} value")
+                text = row[fields.text]
                 date = row.get(fields.date) if fields.date else None
                 yield Document(row[fields.id], text, date, where)
         except csv.Error as e:

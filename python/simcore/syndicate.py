@@ -292,14 +292,17 @@ def generate(
 
     Story sizes are heavy-tailed (most stories 1-5 copies, a few dozens), each copy from a
     different outlet, so an outlet's furniture recurs on many pages of different stories.
+    A story's label is its source's index in ``sources``, so corpora generated with other
+    seeds from the same sources agree on it; a round-up page's label is negative.
     """
     if intensity not in INTENSITY:
         raise ValueError(f"intensity must be one of {sorted(INTENSITY)}")
     rng = random.Random(seed)
     sites = make_outlets(outlets, intensity, rng)
-    pool = [s for s in sources if len(s.split()) >= 150]
+    indexed = [(i, s) for i, s in enumerate(sources) if len(s.split()) >= 150]
     weights = [1.0 / (rank + 1) ** 1.1 for rank in range(len(sites))]
-    rng.shuffle(pool)
+    rng.shuffle(indexed)
+    pool = [s for _, s in indexed]
     ids: list[str] = []
     texts: list[str] = []
     labels: list[int] = []
@@ -311,7 +314,7 @@ def generate(
         for site in _weighted_sample(sites, weights, copies, rng):
             links = [_lead(rng.choice(pool), rng.randint(8, 16)) for _ in range(rng.randint(1, 3))]
             texts.append(_republish(source, site, links, intensity, rng))
-            labels.append(story)
+            labels.append(indexed[story][0])
             names.append(site.name)
             ids.append(f"s{story}-{len(texts)}")
         story += 1
