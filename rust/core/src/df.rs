@@ -60,11 +60,12 @@ impl DfTable {
     pub fn build(sets: &ShingleSets) -> Self {
         let hashes = sets.hashes();
         let n = hashes.len();
-        // Buckets of about 32k entries (a table that fits in L2); at most 256 of them, so that
-        // the scatter writes few enough streams to stay in L1 and the TLB.
+        // Buckets of about 32k entries, so that a bucket's table fits in L2 (at 77M entries,
+        // 256 buckets of 300k made the counting miss cache and cost 30x); at most 2048, a
+        // number of streams the scatter still writes efficiently.
         let bits = (usize::BITS - n.max(1).leading_zeros())
             .saturating_sub(15)
-            .clamp(1, 8);
+            .clamp(1, 11);
         let buckets = 1usize << bits;
         let bucket_of = |h: u64| (h >> (64 - bits)) as usize;
         let chunk = n.div_ceil(4 * rayon::current_num_threads()).max(1);
