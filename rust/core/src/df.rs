@@ -50,8 +50,8 @@ impl DfTable {
     /// Count, for each entry, the documents that contain the same shingle (a set holds each
     /// hash once, so a hash's count is its document frequency).
     ///
-    /// Hashes are uniform, so they are partitioned by their top bits into buckets of a few
-    /// thousand, each counted in a small open-addressing table that stays in cache. The
+    /// Hashes are uniform, so they are partitioned by their top bits into buckets of tens of
+    /// thousands, each counted in an open-addressing table that stays in cache. The
     /// partition is a parallel radix pass over chunks of the flat hash array: each chunk
     /// scatters into its own region, buckets are counted in parallel across the regions, each
     /// hash is overwritten by its count in place, and each chunk then reads its counts back in
@@ -137,8 +137,8 @@ impl DfTable {
     }
 }
 
-/// Start offsets of consecutive parts of the given lengths (which sum to `total`), with
-/// `total` appended.
+/// Start offsets of consecutive parts of the given lengths (offsets are clamped at `total`,
+/// so the last of equal-sized chunks may be shorter), with `total` appended.
 fn prefix_sums(lens: impl Iterator<Item = usize>, total: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut acc = 0;
