@@ -259,7 +259,7 @@ impl<'a> Banding<'a> {
                 }
             });
         let keys = &keys;
-        merge_pairs(
+        sorted_unique_pairs(
             bands
                 .into_par_iter()
                 .map(|b| self.band(keys.iter().skip(b - first).step_by(width).copied()))
@@ -295,12 +295,6 @@ pub fn duplicate_pairs(sets: &ShingleSets, order: &[u32]) -> Vec<(u32, u32)> {
     }
     out.sort_unstable();
     out
-}
-
-/// Merge pair lists into one, sorted and unique.
-#[must_use]
-pub fn merge_pairs(parts: Vec<Vec<(u32, u32)>>) -> Vec<(u32, u32)> {
-    sorted_unique_pairs(parts)
 }
 
 /// Candidate pairs `(a, b)` with `a < b`, sorted and unique, from signatures stored row-major

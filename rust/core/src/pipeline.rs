@@ -6,9 +6,10 @@ use crate::cluster::{cluster, Clustering, Linkage};
 use crate::control::{in_batches, Control};
 use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
 use crate::error::{bad_param, Result};
-use crate::lsh::{content_order, duplicate_pairs, merge_pairs, Banding, LshParams};
+use crate::lsh::{content_order, duplicate_pairs, Banding, LshParams};
 use crate::minhash::validate_num_perm;
 use crate::parallel::pool;
+use crate::radix::sorted_unique_pairs;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::signatures_into;
@@ -136,7 +137,7 @@ fn candidates(
         Ok(())
     })?;
     parts.push(pool.install(|| duplicate_pairs(sets, &order)));
-    let lsh_pairs = pool.install(|| merge_pairs(parts));
+    let lsh_pairs = pool.install(|| sorted_unique_pairs(parts));
     drop(banding);
     let pairs = pool.install(|| prefilter(sets, sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
     Ok(Candidates {
