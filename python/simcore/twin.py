@@ -251,9 +251,15 @@ def jaccard_floor(containment: float, min_ratio: float) -> float:
     return c / (1.0 + min_ratio - c)
 
 
-def content_order(sets: list[list[int]]) -> list[int]:
-    """Documents sorted by shingle set, then index: the order that breaks every tie."""
-    return sorted(range(len(sets)), key=lambda d: (sets[d], d))
+def fingerprint(hashes: list[int], seed: int = 0) -> int:
+    """A 128-bit fingerprint of a shingle set (two :func:`combine` hashes)."""
+    return (combine(hashes, seed) << 64) | combine(hashes, seed ^ MASK)
+
+
+def content_order(sets: list[list[int]], seed: int = 0) -> list[int]:
+    """Documents sorted by set fingerprint, then index: the order that breaks every tie."""
+    fps = [fingerprint(s, seed) for s in sets]
+    return sorted(range(len(sets)), key=lambda d: (fps[d], d))
 
 
 def candidate_pairs(
@@ -497,7 +503,7 @@ def cluster(
         design = threshold if measure == "jaccard" else jaccard_floor(threshold, min_size_ratio)
         bands, rows = derive_bands(design, num_perm)
     sigs = [signature(s, num_perm, seed) for s in sets]
-    order = content_order(sets)
+    order = content_order(sets, seed)
     rank = [0] * len(sets)
     for position, d in enumerate(order):
         rank[d] = position

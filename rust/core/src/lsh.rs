@@ -115,28 +115,37 @@ struct Slot {
     count: u32,
 }
 
-/// Candidate pairs of a batch of signatures, band by band.
-pub struct Banding<'a> {
-    rows: Vec<(u32, &'a [u64])>,
+/// The keys of `bands` of one signature (`rows` values per band) into `out`, one per band.
+pub fn band_keys(
+    sig: &[u64],
+    rows: usize,
+    seed: u64,
+    bands: std::ops::Range<usize>,
+    out: &mut [u64],
+) {
+    for (key, b) in out.iter_mut().zip(bands) {
+        *key = band_key(&sig[b * rows..(b + 1) * rows], seed ^ (b as u64));
+    }
+}
+
+/// Candidate pairs of a batch of documents, band by band, from blocks of band keys.
+pub struct Banding {
+    /// The document of each row: the visiting order, without documents whose signature is
+    /// empty (they are never candidates).
+    docs: Vec<u32>,
     params: LshParams,
     seed: u64,
-    /// Per document, the star and chain partners it was last paired with in a giant bucket:
-    /// the same giant bucket recurs in most bands, and its pairs need emitting once. (Races
+    /// Per row, the star and chain partners it was last paired with in a giant bucket: the
+    /// same giant bucket recurs in most bands, and its pairs need emitting once. (Races
     /// between bands can only emit a pair twice, never lose one.)
     star_done: Vec<AtomicU32>,
     chain_done: Vec<AtomicU32>,
 }
 
-impl<'a> Banding<'a> {
-    /// Prepare banding of `signatures` (row-major, `num_perm` columns), visiting documents in
-    /// `order` (a permutation of the documents; it decides which member leads a big bucket).
-    pub fn new(
-        signatures: &'a [u64],
-        num_perm: usize,
-        params: LshParams,
-        seed: u64,
-        order: &[u32],
-    ) -> Result<Self> {
+impl Banding {
+    /// Prepare banding of the documents `rows` (in visiting order: it decides which member
+    /// leads a big bucket; documents with empty signatures must be left out).
+    pub fn new(rows: Vec<u32>, num_perm: usize, params: LshParams, seed: u64) -> Result<Self> {
         if params.bands == 0 || params.rows == 0 || params.bands * params.rows > num_perm {
             return Err(bad_param!(
                 "bands x rows ({} x {}) must be at least 1 and at most num_perm ({num_perm})",
@@ -144,6 +153,25 @@ impl<'a> Banding<'a> {
                 params.rows
             ));
         }
+        let n = rows.len();
+        Ok(Banding {
+            docs: rows,
+            params,
+            seed,
+            star_done: (0..n).map(|_| AtomicU32::new(NONE)).collect(),
+            chain_done: (0..n).map(|_| AtomicU32::new(NONE)).collect(),
+        })
+    }
+
+    /// Prepare banding of `signatures` (row-major, `num_perm` columns), visiting documents in
+    /// `order` (a permutation of the documents).
+    pub fn of_signatures(
+        signatures: &[u64],
+        num_perm: usize,
+        params: LshParams,
+        seed: u64,
+        order: &[u32],
+    ) -> Result<Self> {
         if num_perm == 0 || signatures.len() % num_perm != 0 {
             return Err(Error::InvalidInput(format!(
                 "signature array of {} values is not a whole number of rows of {num_perm}",
@@ -156,24 +184,39 @@ impl<'a> Banding<'a> {
                 "the visiting order must list each of the {n} documents once"
             )));
         }
-        let rows: Vec<(u32, &[u64])> = order
+        let rows = order
             .iter()
-            .map(|&d| {
-                (
-                    d,
-                    &signatures[d as usize * num_perm..(d as usize + 1) * num_perm],
-                )
-            })
-            .filter(|(_, s)| s[0] != EMPTY)
+            .copied()
+            .filter(|&d| signatures[d as usize * num_perm] != EMPTY)
             .collect();
-        let docs = rows.len();
-        Ok(Banding {
-            rows,
-            params,
-            seed,
-            star_done: (0..docs).map(|_| AtomicU32::new(NONE)).collect(),
-            chain_done: (0..docs).map(|_| AtomicU32::new(NONE)).collect(),
-        })
+        Self::new(rows, num_perm, params, seed)
+    }
+
+    /// The document of each row.
+    #[must_use]
+    pub fn docs(&self) -> &[u32] {
+        &self.docs
+    }
+
+    /// The key block of `bands` (row-major: one row of `bands.len()` keys per row of the
+    /// banding) from signatures stored row-major with `num_perm` columns.
+    #[must_use]
+    pub fn keys(
+        &self,
+        signatures: &[u64],
+        num_perm: usize,
+        bands: std::ops::Range<usize>,
+    ) -> Vec<u64> {
+        let width = bands.len().max(1);
+        let mut keys = vec![0u64; self.docs.len() * width];
+        keys.par_chunks_mut(width)
+            .zip(self.docs.par_iter())
+            .for_each(|(out, &d)| {
+                let d = d as usize;
+                let sig = &signatures[d * num_perm..(d + 1) * num_perm];
+                band_keys(sig, self.params.rows, self.seed, bands.clone(), out);
+            });
+        keys
     }
 
     /// Number of bands.
@@ -185,7 +228,7 @@ impl<'a> Banding<'a> {
     /// The pairs of one band, in no particular order and without duplicates; `keys` yields
     /// the band's key of each row, in row order.
     fn band(&self, keys: impl Iterator<Item = u64>) -> Vec<(u32, u32)> {
-        let n = self.rows.len();
+        let n = self.docs.len();
         // Load factor between 1/3 and 2/3: small enough to stay in L2 for tens of thousands
         // of rows.
         let cap = (n + n / 2).next_power_of_two().max(16);
@@ -217,9 +260,9 @@ impl<'a> Banding<'a> {
             }
             slot_of[i] = at as u32;
         }
-        let doc_of = |row: u32| self.rows[row as usize].0;
+        let doc_of = |row: u32| self.docs[row as usize];
         let mut out = Vec::new();
-        for (i, &(doc, _)) in self.rows.iter().enumerate() {
+        for (i, &doc) in self.docs.iter().enumerate() {
             let slot = table[slot_of[i] as usize];
             if slot.count < 2 || prev[i] == NONE {
                 continue;
@@ -243,22 +286,12 @@ impl<'a> Banding<'a> {
         out
     }
 
-    /// The pairs of `bands`, computed in parallel on the current pool, sorted and unique.
+    /// The pairs of `bands`, computed in parallel on the current pool, sorted and unique;
+    /// `keys` is the batch's key block (see [`Self::keys`]).
     #[must_use]
-    pub fn pairs(&self, bands: std::ops::Range<usize>) -> Vec<(u32, u32)> {
-        // The batch's keys, row-major: one pass over the (scattered) signature rows, then each
-        // band reads its column at a fixed stride.
-        let (r, width, first) = (self.params.rows, bands.len().max(1), bands.start);
-        let mut keys = vec![0u64; self.rows.len() * width];
-        keys.par_chunks_mut(width)
-            .zip(self.rows.par_iter())
-            .for_each(|(out, &(_, sig))| {
-                for (j, key) in out.iter_mut().take(bands.len()).enumerate() {
-                    let b = first + j;
-                    *key = band_key(&sig[b * r..(b + 1) * r], self.seed ^ (b as u64));
-                }
-            });
-        let keys = &keys;
+    pub fn pairs(&self, bands: std::ops::Range<usize>, keys: &[u64]) -> Vec<(u32, u32)> {
+        let (width, first) = (bands.len().max(1), bands.start);
+        debug_assert_eq!(keys.len(), self.docs.len() * width);
         sorted_unique_pairs(
             bands
                 .into_par_iter()
@@ -268,28 +301,44 @@ impl<'a> Banding<'a> {
     }
 }
 
-/// The content order of a batch: documents sorted by their shingle set (lexicographically),
-/// ties by index. Breaking ties by it makes results independent of the input order.
+/// A 128-bit fingerprint of a shingle set: equal sets have equal fingerprints; two different
+/// sets share one with probability about 2^-128.
 #[must_use]
-pub fn content_order(sets: &ShingleSets) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..sets.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| {
-        sets.get(a as usize)
-            .cmp(sets.get(b as usize))
-            .then(a.cmp(&b))
-    });
+pub fn fingerprint(set: &[u64], seed: u64) -> u128 {
+    (u128::from(combine(set, seed)) << 64) | u128::from(combine(set, !seed))
+}
+
+/// The [`fingerprint`] of every document of a batch.
+#[must_use]
+pub fn fingerprints(sets: &ShingleSets, seed: u64) -> Vec<u128> {
+    (0..sets.len())
+        .into_par_iter()
+        .map(|d| fingerprint(sets.get(d), seed))
+        .collect()
+}
+
+/// The content order of a batch: documents sorted by the fingerprint of their shingle set, ties
+/// (identical sets) by index. Breaking ties by it makes results independent of the input order.
+#[must_use]
+pub fn content_order(fingerprints: &[u128]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..fingerprints.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&d| (fingerprints[d as usize], d));
     order
 }
 
-/// Pairs `(first, d)` joining every document to the first one with an identical, non-empty
-/// shingle set, given the [`content_order`]. LSH buckets with many members only emit stars and
-/// chains, so identical documents in one are not always paired directly; these pairs
-/// guarantee it.
+/// Pairs `(first, d)` joining every document to the first one with the same fingerprint, given
+/// the [`content_order`]; documents for which `empty` holds are left out. LSH buckets with many
+/// members only emit stars and chains, so identical documents in one are not always paired
+/// directly; these pairs guarantee it (and verification checks them like any candidate).
 #[must_use]
-pub fn duplicate_pairs(sets: &ShingleSets, order: &[u32]) -> Vec<(u32, u32)> {
+pub fn duplicate_pairs(
+    fingerprints: &[u128],
+    order: &[u32],
+    empty: impl Fn(usize) -> bool,
+) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
-    for run in order.chunk_by(|&a, &b| sets.get(a as usize) == sets.get(b as usize)) {
-        if !sets.get(run[0] as usize).is_empty() {
+    for run in order.chunk_by(|&a, &b| fingerprints[a as usize] == fingerprints[b as usize]) {
+        if !empty(run[0] as usize) {
             out.extend(run[1..].iter().map(|&d| (run[0], d)));
         }
     }
@@ -307,8 +356,9 @@ pub fn candidate_pairs(
 ) -> Result<Vec<(u32, u32)>> {
     let n = (signatures.len() / num_perm.max(1)) as u32;
     let order: Vec<u32> = (0..n).collect();
-    let banding = Banding::new(signatures, num_perm, params, seed, &order)?;
-    Ok(banding.pairs(0..params.bands))
+    let banding = Banding::of_signatures(signatures, num_perm, params, seed, &order)?;
+    let keys = banding.keys(signatures, num_perm, 0..params.bands);
+    Ok(banding.pairs(0..params.bands, &keys))
 }
 
 #[cfg(test)]

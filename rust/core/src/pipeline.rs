@@ -6,7 +6,7 @@ use crate::cluster::{cluster, Clustering, Linkage};
 use crate::control::{in_batches, Control};
 use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
 use crate::error::{bad_param, Result};
-use crate::lsh::{content_order, duplicate_pairs, Banding, LshParams};
+use crate::lsh::{content_order, duplicate_pairs, fingerprints, Banding, LshParams};
 use crate::minhash::validate_num_perm;
 use crate::parallel::pool;
 use crate::radix::sorted_unique_pairs;
@@ -105,46 +105,70 @@ pub struct Output {
     pub times: StageTimes,
 }
 
-/// What the candidate stage hands on.
-struct Candidates {
-    /// Each document's position in the content order (breaks every later tie).
-    rank: Vec<u32>,
-    /// Pairs LSH and the exact-duplicate pass proposed.
-    proposed: usize,
-    /// Proposed pairs whose signatures make the threshold plausible: to verify.
-    pairs: Vec<(u32, u32)>,
-}
-
-/// The candidate stage: LSH bands visited in content order, exact duplicates, then the
-/// signature prefilter.
-fn candidates(
-    pool: &rayon::ThreadPool,
-    ctl: &dyn Control,
-    cfg: &Config,
-    sets: &ShingleSets,
-    sigs: &[u64],
-) -> Result<Candidates> {
-    let (n, k) = (sets.len(), cfg.num_perm);
-    let order = pool.install(|| content_order(sets));
-    let mut rank = vec![0u32; n];
+/// Each document's position in `order`.
+pub(crate) fn rank_of(order: &[u32]) -> Vec<u32> {
+    let mut rank = vec![0u32; order.len()];
     for (r, &d) in order.iter().enumerate() {
         rank[d as usize] = r as u32;
     }
-    let banding = Banding::new(sigs, k, cfg.lsh, cfg.shingle.seed, &order)?;
+    rank
+}
+
+/// The candidate stage up to the prefilter: LSH bands visited in content order, batch after
+/// batch (`keys` gives a batch's key block), then the pairs of identical documents. Returns
+/// the sorted, unique candidate pairs.
+pub(crate) fn propose(
+    pool: &rayon::ThreadPool,
+    ctl: &dyn Control,
+    banding: &Banding,
+    fingerprints: &[u128],
+    order: &[u32],
+    empty: impl Fn(usize) -> bool + Send,
+    mut keys: impl FnMut(std::ops::Range<usize>) -> Result<Vec<u64>>,
+) -> Result<Vec<(u32, u32)>> {
     let mut parts = Vec::new();
     in_batches(ctl, "band", banding.bands(), BANDS_PER_BATCH, |r| {
-        parts.push(pool.install(|| banding.pairs(r)));
+        let block = keys(r.clone())?;
+        parts.push(pool.install(|| banding.pairs(r, &block)));
         Ok(())
     })?;
-    parts.push(pool.install(|| duplicate_pairs(sets, &order)));
-    let lsh_pairs = pool.install(|| sorted_unique_pairs(parts));
-    drop(banding);
-    let pairs = pool.install(|| prefilter(sets, sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
-    Ok(Candidates {
-        rank,
-        proposed: lsh_pairs.len(),
-        pairs,
-    })
+    parts.push(pool.install(|| duplicate_pairs(fingerprints, order, empty)));
+    Ok(pool.install(|| sorted_unique_pairs(parts)))
+}
+
+/// Clusters from the verified edges; `priority` ranks representatives (smaller first), by
+/// default the longest document (most tokens) first.
+pub(crate) fn link(
+    edges: &[Edge],
+    tokens: &[u32],
+    priority: Option<&[u64]>,
+    rank: &[u32],
+    linkage: Linkage,
+) -> Clustering {
+    let longest_first: Vec<u64>;
+    let priority = if let Some(p) = priority {
+        p
+    } else {
+        longest_first = tokens.iter().map(|&t| u64::from(u32::MAX - t)).collect();
+        &longest_first
+    };
+    cluster(tokens.len(), edges, linkage, priority, rank)
+}
+
+/// Check the number of documents and the length of `priority`.
+pub(crate) fn check_sizes(n: usize, priority: Option<&[u64]>) -> Result<()> {
+    if n > u32::MAX as usize - 1 {
+        return Err(bad_param!("at most {} documents per run", u32::MAX - 1));
+    }
+    if let Some(p) = priority {
+        if p.len() != n {
+            return Err(bad_param!(
+                "priority has {} entries for {n} documents",
+                p.len()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Cluster `texts`. `priority` ranks documents as representatives (smaller first); `None` means
@@ -159,17 +183,7 @@ pub fn run<S: AsRef<str> + Sync>(
     cfg.validate()?;
     let pool = pool(threads)?;
     let n = texts.len();
-    if n > u32::MAX as usize - 1 {
-        return Err(bad_param!("at most {} documents per run", u32::MAX - 1));
-    }
-    if let Some(p) = priority {
-        if p.len() != n {
-            return Err(bad_param!(
-                "priority has {} entries for {n} documents",
-                p.len()
-            ));
-        }
-    }
+    check_sizes(n, priority)?;
     let mut times = StageTimes::default();
 
     let t = Instant::now();
@@ -214,11 +228,21 @@ pub fn run<S: AsRef<str> + Sync>(
     times.sketch = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let Candidates {
-        rank,
-        proposed,
-        pairs,
-    } = candidates(&pool, ctl, cfg, &sets, &sigs)?;
+    let fps = pool.install(|| fingerprints(&sets, cfg.shingle.seed));
+    let order = pool.install(|| content_order(&fps));
+    let rank = rank_of(&order);
+    let banding = Banding::of_signatures(&sigs, k, cfg.lsh, cfg.shingle.seed, &order)?;
+    let lsh_pairs = propose(
+        &pool,
+        ctl,
+        &banding,
+        &fps,
+        &order,
+        |d| sets.get(d).is_empty(),
+        |r| Ok(pool.install(|| banding.keys(&sigs, k, r))),
+    )?;
+    drop((banding, fps, order));
+    let pairs = pool.install(|| prefilter(&sets, &sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
     drop(sigs);
     times.band = t.elapsed().as_secs_f64();
 
@@ -233,21 +257,14 @@ pub fn run<S: AsRef<str> + Sync>(
     let t = Instant::now();
     ctl.checkpoint("cluster", 0, 1)?;
     let tokens = sets.tokens().to_vec();
-    let longest_first: Vec<u64>;
-    let priority = if let Some(p) = priority {
-        p
-    } else {
-        longest_first = tokens.iter().map(|&t| u64::from(u32::MAX - t)).collect();
-        &longest_first
-    };
-    let clustering = cluster(n, &edges, cfg.linkage, priority, &rank);
+    let clustering = link(&edges, &tokens, priority, &rank, cfg.linkage);
     times.cluster = t.elapsed().as_secs_f64();
 
     let shingles = (0..n).map(|d| sets.get(d).len() as u32).collect();
     Ok(Output {
         clustering,
         edges,
-        candidates: proposed,
+        candidates: lsh_pairs.len(),
         verified: pairs.len(),
         df_cap,
         suppressed,
