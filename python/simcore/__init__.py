@@ -6,6 +6,7 @@
 
 The stages are public too: :func:`normalize`, :func:`shingles`, :func:`signatures`,
 :func:`jaccard`, :func:`containment`, :func:`lsh_params`, :func:`candidate_pairs`, :func:`verify`.
+:class:`ClusterStream` clusters a corpus that arrives in batches, with the text kept on disk.
 """
 
 from simcore._core import HASH_VERSION, NORMALIZER_VERSION, UNICODE_VERSION, SimcoreError
@@ -23,6 +24,7 @@ from simcore.stages import (
     signatures,
     verify,
 )
+from simcore.stream import ClusterStream
 
 __all__ = [
     "HASH_VERSION",
@@ -30,6 +32,7 @@ __all__ = [
     "UNICODE_VERSION",
     "Cluster",
     "ClusterResult",
+    "ClusterStream",
     "LshInfo",
     "Pair",
     "SimcoreError",

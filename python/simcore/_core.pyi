@@ -1,6 +1,6 @@
 """Type stubs of the private native module ``simcore._core`` (checked by mypy.stubtest)."""
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, final
 
 import numpy as np
 import numpy.typing as npt
@@ -12,6 +12,7 @@ __all__ = [
     "TARGET_RECALL",
     "UNICODE_VERSION",
     "SimcoreError",
+    "Stream",
     "__version__",
     "candidate_pairs",
     "cluster",
@@ -88,3 +89,38 @@ def cluster(
     threads: int,
     progress: Optional[Callable[[str, int, int], None]],
 ) -> dict[str, Any]: ...
+
+@final
+class Stream:
+    def __new__(
+        cls,
+        dir: str,
+        *,
+        memory: int,
+        block_bytes: int,
+        unit: str,
+        k: int,
+        seed: int,
+        num_perm: int,
+        bands: int,
+        rows: int,
+        measure: str,
+        threshold: float,
+        df_mode: str,
+        df_floor: int,
+        df_multiplier: float,
+        df_quantile: float,
+        df_cap: int,
+        linkage: str,
+        threads: int,
+    ) -> Stream: ...
+    def push(
+        self, texts: list[str], *, progress: Optional[Callable[[str, int, int], None]] = None
+    ) -> None: ...
+    def __len__(self) -> int: ...
+    def finish(
+        self,
+        *,
+        priority: Optional[list[int]] = None,
+        progress: Optional[Callable[[str, int, int], None]] = None,
+    ) -> dict[str, Any]: ...

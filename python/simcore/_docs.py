@@ -23,11 +23,11 @@ def _check_text(text: object, where: str) -> str:
     return text
 
 
-def coerce(docs: object) -> tuple[list[Any], list[str]]:
+def coerce(docs: object, start: int = 0) -> tuple[list[Any], list[str]]:
     """Return ``(ids, texts)`` for a list of str, a mapping id -> text, or ``(id, text)`` pairs.
 
-    A list of str gets the ids ``0 .. n-1``. Raises TypeError for anything that is not text and
-    ValueError for duplicate ids.
+    A list of str gets the ids ``start .. start+n-1``. Raises TypeError for anything that is not
+    text and ValueError for duplicate ids.
     """
     if isinstance(docs, (str, bytes, bytearray)):
         raise TypeError(
@@ -54,8 +54,8 @@ def coerce(docs: object) -> tuple[list[Any], list[str]]:
         if mode == "texts":
             if is_pair:
                 raise TypeError(f"document {n} is a pair but earlier documents were plain str")
-            texts.append(_check_text(item, f"document {n}"))
-            ids.append(n)
+            texts.append(_check_text(item, f"document {start + n}"))
+            ids.append(start + n)
         else:
             if not is_pair:
                 raise TypeError(f"item {n} must be an (id, text) pair, got {_describe(item)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 import numpy as np
@@ -23,6 +24,7 @@ from simcore._params import (
     DF_MULTIPLIER,
     DF_QUANTILE,
     MAX_SEED,
+    LshInfo,
     check_choice,
     check_fraction,
     check_int,
@@ -34,7 +36,131 @@ from simcore.result import ClusterResult
 Progress = Callable[[str, int, int], None]
 
 
-def _priority(dates: Optional[Sequence[Any]], ids: list[Any]) -> Optional[list[int]]:
+def check_progress(progress: object) -> None:
+    """Refuse a progress argument that cannot be called."""
+    if progress is not None and not callable(progress):
+        raise TypeError("progress must be callable as progress(stage, done, total)")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated parameters of a run, shared by :func:`cluster` and ``ClusterStream``."""
+
+    measure: str
+    threshold: float
+    unit: str
+    k: int
+    num_perm: int
+    lsh: LshInfo
+    min_size_ratio: float
+    boilerplate: str | int
+    df_mode: str
+    df_cap: int
+    linkage: str
+    seed: int
+    threads: int
+
+    @staticmethod
+    def resolve(
+        *,
+        threshold: Optional[float],
+        measure: str,
+        unit: str,
+        k: int,
+        num_perm: int,
+        bands: Optional[int],
+        rows: Optional[int],
+        min_size_ratio: float,
+        boilerplate: str | int,
+        linkage: str,
+        seed: int,
+        threads: Optional[int],
+    ) -> Settings:
+        """Check every parameter (TypeError / ValueError naming it) and apply the defaults."""
+        m = check_choice("measure", measure, ("containment", "jaccard"))
+        t = check_fraction("threshold", DEFAULT_THRESHOLD[m] if threshold is None else threshold)
+        nperm = check_int("num_perm", num_perm, 1, 65536)
+        ratio = check_fraction("min_size_ratio", min_size_ratio)
+        if isinstance(boilerplate, str):
+            df_mode = check_choice("boilerplate", boilerplate, ("auto", "off"))
+            df_cap = 0
+        else:
+            df_mode = "fixed"
+            df_cap = check_int("boilerplate", boilerplate, 1, 2**32 - 1)
+        return Settings(
+            measure=m,
+            threshold=t,
+            unit=check_choice("unit", unit, ("word", "char")),
+            k=check_int("k", k, 1, 64),
+            num_perm=nperm,
+            lsh=lsh_info(m, t, nperm, bands, rows, ratio),
+            min_size_ratio=ratio,
+            boilerplate=boilerplate,
+            df_mode=df_mode,
+            df_cap=df_cap,
+            linkage=check_choice("linkage", linkage, ("guarded", "components", "centers")),
+            seed=check_int("seed", seed, 0, MAX_SEED),
+            threads=resolve_threads(threads),
+        )
+
+    def core_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of ``_core.cluster`` and ``_core.Stream``."""
+        return {
+            "unit": self.unit,
+            "k": self.k,
+            "seed": self.seed,
+            "num_perm": self.num_perm,
+            "bands": self.lsh.bands,
+            "rows": self.lsh.rows,
+            "measure": self.measure,
+            "threshold": self.threshold,
+            "df_mode": self.df_mode,
+            "df_floor": DF_FLOOR,
+            "df_multiplier": DF_MULTIPLIER,
+            "df_quantile": DF_QUANTILE,
+            "df_cap": self.df_cap,
+            "linkage": self.linkage,
+            "threads": self.threads,
+        }
+
+    def result(self, ids: list[Any], raw: dict[str, Any]) -> ClusterResult:
+        """The :class:`ClusterResult` of a run's raw output."""
+        params: dict[str, Any] = {
+            "measure": self.measure,
+            "threshold": self.threshold,
+            "unit": self.unit,
+            "k": self.k,
+            "num_perm": self.num_perm,
+            "lsh": self.lsh,
+            "min_size_ratio": self.min_size_ratio,
+            "boilerplate": self.boilerplate,
+            "df_cap": raw["df_cap"],
+            "linkage": self.linkage,
+            "seed": self.seed,
+            "normalizer_version": _core.NORMALIZER_VERSION,
+            "hash_version": _core.HASH_VERSION,
+        }
+        stats: dict[str, Any] = {
+            "candidates": raw["candidates"],
+            "verified": raw["verified"],
+            "edges": len(raw["edges"]["a"]),
+            "suppressed": raw["suppressed"],
+            "refused_merges": raw["refused_merges"],
+            "empty_documents": int(np.count_nonzero(raw["shingles"] == 0)),
+            "seconds": raw["times"],
+        }
+        return ClusterResult(
+            ids=ids,
+            labels=raw["labels"],
+            representative_index=raw["representatives"],
+            weakest=raw["weakest"],
+            edges=raw["edges"],
+            params=params,
+            stats=stats,
+        )
+
+
+def priority_of(dates: Optional[Sequence[Any]], ids: list[Any]) -> Optional[list[int]]:
     """Rank documents by date (earliest first); documents without a date come last."""
     if dates is None:
         return None
@@ -142,83 +268,27 @@ def cluster(
     [['a', 'b'], ['c']]
     """
     ids, texts = coerce(docs)
-    m = check_choice("measure", measure, ("containment", "jaccard"))
-    t = check_fraction("threshold", DEFAULT_THRESHOLD[m] if threshold is None else threshold)
-    u = check_choice("unit", unit, ("word", "char"))
-    kk = check_int("k", k, 1, 64)
-    nperm = check_int("num_perm", num_perm, 1, 65536)
-    ratio = check_fraction("min_size_ratio", min_size_ratio)
-    lsh = lsh_info(m, t, nperm, bands, rows, ratio)
-    link = check_choice("linkage", linkage, ("guarded", "components", "centers"))
-    s = check_int("seed", seed, 0, MAX_SEED)
-    n_threads = resolve_threads(threads)
-    if isinstance(boilerplate, str):
-        df_mode = check_choice("boilerplate", boilerplate, ("auto", "off"))
-        df_cap = 0
-    else:
-        df_mode = "fixed"
-        df_cap = check_int("boilerplate", boilerplate, 1, 2**32 - 1)
-    if progress is not None and not callable(progress):
-        raise TypeError("progress must be callable as progress(stage, done, total)")
-    priority = _priority(dates, ids)
-
+    settings = Settings.resolve(
+        threshold=threshold,
+        measure=measure,
+        unit=unit,
+        k=k,
+        num_perm=num_perm,
+        bands=bands,
+        rows=rows,
+        min_size_ratio=min_size_ratio,
+        boilerplate=boilerplate,
+        linkage=linkage,
+        seed=seed,
+        threads=threads,
+    )
+    check_progress(progress)
+    priority = priority_of(dates, ids)
     try:
-        raw = _core.cluster(
-            texts,
-            unit=u,
-            k=kk,
-            seed=s,
-            num_perm=nperm,
-            bands=lsh.bands,
-            rows=lsh.rows,
-            measure=m,
-            threshold=t,
-            df_mode=df_mode,
-            df_floor=DF_FLOOR,
-            df_multiplier=DF_MULTIPLIER,
-            df_quantile=DF_QUANTILE,
-            df_cap=df_cap,
-            linkage=link,
-            priority=priority,
-            threads=n_threads,
-            progress=progress,
-        )
+        raw = _core.cluster(texts, **settings.core_kwargs(), priority=priority, progress=progress)
     except UnicodeEncodeError:
         err = surrogate_error(texts, ids)
         if err is None:
             raise
         raise err from None
-
-    params: dict[str, Any] = {
-        "measure": m,
-        "threshold": t,
-        "unit": u,
-        "k": kk,
-        "num_perm": nperm,
-        "lsh": lsh,
-        "min_size_ratio": ratio,
-        "boilerplate": boilerplate,
-        "df_cap": raw["df_cap"],
-        "linkage": link,
-        "seed": s,
-        "normalizer_version": _core.NORMALIZER_VERSION,
-        "hash_version": _core.HASH_VERSION,
-    }
-    stats: dict[str, Any] = {
-        "candidates": raw["candidates"],
-        "verified": raw["verified"],
-        "edges": len(raw["edges"]["a"]),
-        "suppressed": raw["suppressed"],
-        "refused_merges": raw["refused_merges"],
-        "empty_documents": int(np.count_nonzero(raw["shingles"] == 0)),
-        "seconds": raw["times"],
-    }
-    return ClusterResult(
-        ids=ids,
-        labels=raw["labels"],
-        representative_index=raw["representatives"],
-        weakest=raw["weakest"],
-        edges=raw["edges"],
-        params=params,
-        stats=stats,
-    )
+    return settings.result(ids, raw)

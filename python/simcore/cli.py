@@ -13,7 +13,7 @@ from typing import IO, Any, Optional, TextIO
 
 from simcore import __version__
 from simcore._atomic import atomic_write
-from simcore._io import Document, Fields, InputError, read_inputs, same_file
+from simcore._io import Fields, InputError, read_inputs, same_file
 from simcore._params import (
     DEFAULT_K,
     DEFAULT_LINKAGE,
@@ -21,8 +21,8 @@ from simcore._params import (
     DEFAULT_NUM_PERM,
     DEFAULT_UNIT,
 )
-from simcore.api import cluster
 from simcore.result import ClusterResult
+from simcore.stream import ClusterStream
 
 RECORD_FIELDS = ["id", "cluster", "representative", "cluster_size", "is_representative"]
 
@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="cluster documents and write one record per document",
         description=(
             "Cluster near-duplicate documents. INPUT is a directory of .txt files (ids are "
-            "relative paths), a .jsonl/.jsonl.gz file, or a .csv file with a header."
+            "relative paths), a .jsonl/.jsonl.gz file, or a .csv file with a header. Input is "
+            "read in batches and shingle sets are spilled to --scratch-dir, so memory grows "
+            "with the number of documents, not with their text."
         ),
     )
     c.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -114,6 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--encoding", default="utf-8", help="encoding of input files (default utf-8)")
     c.add_argument("--threads", type=int, help="worker threads (default: all cores)")
+    c.add_argument(
+        "--scratch-dir",
+        help="where shingle sets are spilled while clustering (default: the system temp dir)",
+    )
+    c.add_argument(
+        "--memory-budget",
+        type=int,
+        default=8,
+        metavar="MIB",
+        help="scratch data kept in memory before it is spilled to disk (default 8 MiB)",
+    )
     c.add_argument("-q", "--quiet", action="store_true", help="no summary or progress on stderr")
 
     e = sub.add_parser(
@@ -127,16 +140,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace, skipped: list[str]) -> list[Document]:
+#: The CLI hands documents to the core in batches of this many documents or characters.
+BATCH_DOCS = 4096
+BATCH_CHARS = 16 * 2**20
+
+
+def _stream_inputs(
+    args: argparse.Namespace, stream: ClusterStream, skipped: list[str]
+) -> Optional[list[Any]]:
+    """Read every input and add its documents to ``stream`` batch by batch; returns the dates
+    (when ``--date-field`` is given)."""
     fields = Fields(args.id_field, args.text_field, args.date_field)
-    docs: list[Document] = []
     seen: dict[Any, str] = {}
+    dates: Optional[list[Any]] = [] if args.date_field else None
+    batch: list[tuple[Any, str]] = []
+    chars = 0
     for d in read_inputs(args.inputs, fields, args.encoding, skipped):
         if d.id in seen:
             raise InputError(f"{d.where}: duplicate id {d.id!r} (first at {seen[d.id]})")
         seen[d.id] = d.where
-        docs.append(d)
-    return docs
+        if dates is not None:
+            dates.append(d.date)
+        batch.append((d.id, d.text))
+        chars += len(d.text)
+        if len(batch) >= BATCH_DOCS or chars >= BATCH_CHARS:
+            stream.add(batch)
+            batch, chars = [], 0
+    stream.add(batch)
+    return dates
 
 
 def _write(result: ClusterResult, out: IO[str], fmt: str) -> None:
@@ -161,12 +192,9 @@ def run_cluster(args: argparse.Namespace) -> int:
     fmt = args.format or ("csv" if (args.output or "").endswith(".csv") else "jsonl")
     started = time.monotonic()
     skipped: list[str] = []
-    docs = _load(args, skipped)
     progress = Progress(sys.stderr) if not args.quiet else None
     try:
-        dates = [d.date for d in docs] if args.date_field else None
-        result = cluster(
-            [(d.id, d.text) for d in docs],
+        with ClusterStream(
             threshold=args.threshold,
             measure=args.measure,
             unit=args.unit,
@@ -174,10 +202,13 @@ def run_cluster(args: argparse.Namespace) -> int:
             num_perm=args.num_perm,
             linkage=args.linkage,
             boilerplate=args.boilerplate,
-            dates=dates,
             threads=args.threads,
             progress=progress,
-        )
+            scratch_dir=args.scratch_dir,
+            memory_budget=args.memory_budget * 2**20,
+        ) as stream:
+            dates = _stream_inputs(args, stream, skipped)
+            result = stream.finish(dates=dates)
     finally:
         if progress:
             progress.close()
@@ -228,6 +259,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as e:
+        # Scratch or output files: disk full, permissions, a missing --scratch-dir.
+        sys.stderr.write(f"simcore: error: {e}\n")
+        return 2
 
 
 if __name__ == "__main__":

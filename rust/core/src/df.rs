@@ -152,7 +152,7 @@ fn prefix_sums(lens: impl Iterator<Item = usize>, total: usize) -> Vec<usize> {
 
 /// Counts equal hashes of one bucket in an open-addressing table, reused across buckets.
 #[derive(Default)]
-struct BucketCounter {
+pub(crate) struct BucketCounter {
     keys: Vec<u64>,
     counts: Vec<u32>,
     slot_of: Vec<u32>,
@@ -161,7 +161,7 @@ struct BucketCounter {
 impl BucketCounter {
     /// Overwrite every hash of `bucket` (in parts; all hashes share their top `bits` bits)
     /// with the number of times it occurs in the bucket.
-    fn count(&mut self, bucket: &mut [&mut [u64]], bits: u32) {
+    pub(crate) fn count(&mut self, bucket: &mut [&mut [u64]], bits: u32) {
         let len: usize = bucket.iter().map(|p| p.len()).sum();
         let cap = (2 * len).next_power_of_two().max(16);
         let mask = cap - 1;
@@ -188,6 +188,27 @@ impl BucketCounter {
     }
 }
 
+/// The median of a document's shingle frequencies (the upper one of an even count); `dfs` is
+/// reordered.
+#[must_use]
+pub fn median(dfs: &mut [u32]) -> u32 {
+    let mid = dfs.len() / 2;
+    *dfs.select_nth_unstable(mid).1
+}
+
+/// The cap learned from the medians of the documents that have shingles:
+/// `max(floor, ceil(multiplier * quantile of the medians))`.
+#[must_use]
+pub fn cap_from_medians(mut medians: Vec<u32>, floor: u32, multiplier: f64, quantile: f64) -> u32 {
+    if medians.is_empty() {
+        return floor;
+    }
+    medians.sort_unstable();
+    let idx = ((quantile * medians.len() as f64).ceil() as usize).clamp(1, medians.len()) - 1;
+    let learned = (multiplier * f64::from(medians[idx])).ceil() as u32;
+    learned.max(floor)
+}
+
 /// Learn the cap for a corpus.
 #[must_use]
 pub fn learn_cap(
@@ -197,23 +218,16 @@ pub fn learn_cap(
     multiplier: f64,
     quantile: f64,
 ) -> u32 {
-    let mut medians: Vec<u32> = (0..sets.len())
+    let medians: Vec<u32> = (0..sets.len())
         .into_par_iter()
         .filter(|&d| !sets.range(d).is_empty())
         .map_init(Vec::new, |dfs, d| {
             dfs.clear();
             dfs.extend_from_slice(table.of_doc(sets, d));
-            let mid = dfs.len() / 2;
-            *dfs.select_nth_unstable(mid).1
+            median(dfs)
         })
         .collect();
-    if medians.is_empty() {
-        return floor;
-    }
-    medians.sort_unstable();
-    let idx = ((quantile * medians.len() as f64).ceil() as usize).clamp(1, medians.len()) - 1;
-    let learned = (multiplier * f64::from(medians[idx])).ceil() as u32;
-    learned.max(floor)
+    cap_from_medians(medians, floor, multiplier, quantile)
 }
 
 /// Drop, in place, the shingles whose document frequency exceeds `cap` (`table` was built

@@ -9,6 +9,8 @@ pub enum Error {
     InvalidParameter(String),
     /// An input document or array is malformed (maps to `ValueError`).
     InvalidInput(String),
+    /// A scratch file could not be written or read (maps to `OSError`).
+    Io(String),
     /// The run was stopped by the caller (e.g. Ctrl-C); maps to `KeyboardInterrupt`.
     Interrupted,
 }
@@ -16,7 +18,7 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidParameter(m) | Error::InvalidInput(m) => f.write_str(m),
+            Error::InvalidParameter(m) | Error::InvalidInput(m) | Error::Io(m) => f.write_str(m),
             Error::Interrupted => f.write_str("interrupted"),
         }
     }

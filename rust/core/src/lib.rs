@@ -18,6 +18,8 @@ pub mod radix;
 pub mod shingle;
 pub mod shingle_sets;
 pub mod signatures;
+pub mod spill;
+pub mod stream;
 pub mod unicode;
 #[allow(clippy::unreadable_literal)] // generated tables
 mod unicode_tables;

@@ -231,7 +231,12 @@ pub fn run<S: AsRef<str> + Sync>(
     let fps = pool.install(|| fingerprints(&sets, cfg.shingle.seed));
     let order = pool.install(|| content_order(&fps));
     let rank = rank_of(&order);
-    let banding = Banding::of_signatures(&sigs, k, cfg.lsh, cfg.shingle.seed, &order)?;
+    let rows = order
+        .iter()
+        .copied()
+        .filter(|&d| !sets.get(d as usize).is_empty())
+        .collect();
+    let banding = Banding::new(rows, k, cfg.lsh, cfg.shingle.seed)?;
     let lsh_pairs = propose(
         &pool,
         ctl,

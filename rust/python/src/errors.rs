@@ -2,7 +2,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use pyo3::exceptions::{PyKeyboardInterrupt, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use simcore_core::Error;
 
@@ -17,6 +17,7 @@ pyo3::create_exception!(
 pub fn to_py(e: &Error) -> PyErr {
     match e {
         Error::InvalidParameter(m) | Error::InvalidInput(m) => PyValueError::new_err(m.clone()),
+        Error::Io(m) => PyOSError::new_err(m.clone()),
         Error::Interrupted => PyKeyboardInterrupt::new_err("interrupted"),
     }
 }

@@ -10,6 +10,7 @@ mod convert;
 mod errors;
 mod pipeline;
 mod stages;
+mod stream;
 
 use pyo3::prelude::*;
 
@@ -40,5 +41,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stages::combine, m)?)?;
     m.add_function(wrap_pyfunction!(stages::is_word_char, m)?)?;
     m.add_function(wrap_pyfunction!(pipeline::cluster, m)?)?;
+    m.add_class::<stream::Stream>()?;
     Ok(())
 }

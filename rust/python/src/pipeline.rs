@@ -7,7 +7,7 @@ use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyDict;
 use simcore_core::df::DfPolicy;
 use simcore_core::lsh::LshParams;
-use simcore_core::pipeline::{run, Config};
+use simcore_core::pipeline::{run, Config, Output};
 use simcore_core::shingle::ShingleSpec;
 use simcore_core::verify::Edge;
 
@@ -83,16 +83,9 @@ fn df_policy(
     }
 }
 
-/// Run the whole pipeline; returns a dict of arrays and figures.
-#[pyfunction]
-#[pyo3(signature = (
-    texts, *, unit, k, seed, num_perm, bands, rows, measure, threshold,
-    df_mode, df_floor, df_multiplier, df_quantile, df_cap, linkage, priority, threads, progress
-))]
+/// The core configuration from the keyword arguments shared by `cluster` and `Stream`.
 #[allow(clippy::too_many_arguments)]
-pub fn cluster<'py>(
-    py: Python<'py>,
-    texts: Vec<PyBackedStr>,
+pub fn config(
     unit: &str,
     k: usize,
     seed: u64,
@@ -107,11 +100,8 @@ pub fn cluster<'py>(
     df_quantile: f64,
     df_cap: u32,
     linkage: &str,
-    priority: Option<Vec<u64>>,
-    threads: usize,
-    progress: Option<Py<PyAny>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let cfg = Config {
+) -> PyResult<Config> {
+    Ok(Config {
         shingle: ShingleSpec {
             unit: convert::unit(unit)?,
             k,
@@ -123,11 +113,11 @@ pub fn cluster<'py>(
         threshold,
         df: df_policy(df_mode, df_floor, df_multiplier, df_quantile, df_cap)?,
         linkage: convert::linkage(linkage)?,
-    };
-    let ctl = PyControl::new(progress);
-    let result = detached(py, || run(&texts, priority.as_deref(), &cfg, threads, &ctl))?;
-    let out = result.map_err(|e| ctl.into_error(&e))?;
+    })
+}
 
+/// A run's output as a dict of arrays and figures.
+pub fn output_dict(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     let c = out.clustering;
     d.set_item(
@@ -165,4 +155,54 @@ pub fn cluster<'py>(
     t.set_item("cluster", out.times.cluster)?;
     d.set_item("times", t)?;
     Ok(d)
+}
+
+/// Run the whole pipeline; returns a dict of arrays and figures.
+#[pyfunction]
+#[pyo3(signature = (
+    texts, *, unit, k, seed, num_perm, bands, rows, measure, threshold,
+    df_mode, df_floor, df_multiplier, df_quantile, df_cap, linkage, priority, threads, progress
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn cluster<'py>(
+    py: Python<'py>,
+    texts: Vec<PyBackedStr>,
+    unit: &str,
+    k: usize,
+    seed: u64,
+    num_perm: usize,
+    bands: usize,
+    rows: usize,
+    measure: &str,
+    threshold: f64,
+    df_mode: &str,
+    df_floor: u32,
+    df_multiplier: f64,
+    df_quantile: f64,
+    df_cap: u32,
+    linkage: &str,
+    priority: Option<Vec<u64>>,
+    threads: usize,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg = config(
+        unit,
+        k,
+        seed,
+        num_perm,
+        bands,
+        rows,
+        measure,
+        threshold,
+        df_mode,
+        df_floor,
+        df_multiplier,
+        df_quantile,
+        df_cap,
+        linkage,
+    )?;
+    let ctl = PyControl::new(progress);
+    let result = detached(py, || run(&texts, priority.as_deref(), &cfg, threads, &ctl))?;
+    let out = result.map_err(|e| ctl.into_error(&e))?;
+    output_dict(py, out)
 }

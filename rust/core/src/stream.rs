@@ -1,0 +1,798 @@
+//! Clustering a corpus larger than memory. Documents arrive in batches ([`Stream::push`]); their
+//! shingle sets go to spill files in a scratch directory, and [`Stream::finish`] runs the stages
+//! of [`crate::pipeline::run`] reading them back. The result is identical to `run` on the same
+//! documents in the same order, for any batch sizes, thread count and block size.
+//!
+//! What stays in memory, beside one batch of text while it is shingled:
+//! - per document: token and shingle counts, a set offset, a 128-bit fingerprint and a content
+//!   rank (about 40 bytes), then the union-find state of the cluster stage;
+//! - per thread, one document-frequency partition (1/256 of all shingle entries) while counting;
+//! - one batch of band keys: 8 bytes per document per band of the batch;
+//! - the candidate pairs (8 bytes each) and the verified edges;
+//! - two verification blocks of signatures and sets, each at most `block_bytes` (a single
+//!   larger document is a block of its own).
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use rayon::ThreadPool;
+
+use crate::control::{in_batches, Control};
+use crate::df::{cap_from_medians, median, BucketCounter, DfPolicy};
+use crate::error::{bad_param, Error, Result};
+use crate::lsh::{band_keys, content_order, fingerprints, Banding};
+use crate::parallel::pool;
+use crate::pipeline::{
+    check_sizes, link, propose, rank_of, Config, Output, StageTimes, BANDS_PER_BATCH, BATCH,
+};
+use crate::shingle_sets::ShingleSets;
+use crate::signatures::signatures_into;
+use crate::spill::{Budget, Reader, Spilled, Writer};
+use crate::verify::{prefilter, verify, Edge};
+
+/// Document-frequency partitions are chosen by this many top bits of a shingle hash.
+pub const PARTITION_BITS: u32 = 8;
+const PARTITIONS: usize = 1 << PARTITION_BITS;
+/// Buffer of each sequential spill file once it is on disk.
+const BUFFER: usize = 1 << 16;
+/// Buffer of each of the [`PARTITIONS`] partition files and their counts.
+const PART_BUFFER: usize = 1 << 14;
+
+/// The scratch directory, and the memory its files may use before they go to disk.
+#[derive(Debug, Clone)]
+struct Scratch {
+    dir: PathBuf,
+    budget: Arc<Budget>,
+}
+
+impl Scratch {
+    /// A sequential file (raw sets, signatures, sets, keys).
+    fn file(&self, name: &str) -> Writer {
+        Writer::new(self.dir.join(name), &self.budget, BUFFER)
+    }
+
+    /// A partition file or its counts.
+    fn partition(&self, name: &str) -> Writer {
+        Writer::new(self.dir.join(name), &self.budget, PART_BUFFER)
+    }
+}
+
+fn partition_of(h: u64) -> usize {
+    (h >> (64 - PARTITION_BITS)) as usize
+}
+
+/// A run over a corpus that arrives in batches; see the module documentation.
+pub struct Stream {
+    cfg: Config,
+    pool: ThreadPool,
+    scratch: Scratch,
+    block_bytes: usize,
+    /// Every document's shingle set, before suppression, document after document.
+    raw: Writer,
+    /// The same hashes split by partition, for counting document frequencies (none when
+    /// suppression is off).
+    parts: Vec<Writer>,
+    /// Size of each raw set.
+    sizes: Vec<u32>,
+    tokens: Vec<u32>,
+    shingle_seconds: f64,
+}
+
+impl Stream {
+    /// Start a run with scratch files in `dir` (an existing directory the caller owns and
+    /// removes afterwards), of which up to `memory` bytes stay in memory, and verification
+    /// blocks of at most `block_bytes`.
+    pub fn new(
+        cfg: Config,
+        dir: &Path,
+        memory: usize,
+        block_bytes: usize,
+        threads: usize,
+    ) -> Result<Self> {
+        let scratch = Scratch {
+            dir: dir.to_path_buf(),
+            budget: Budget::new(memory),
+        };
+        let dir = &scratch.dir;
+        cfg.validate()?;
+        if block_bytes == 0 {
+            return Err(bad_param!("block_bytes must be at least 1"));
+        }
+        if !dir.is_dir() {
+            return Err(Error::Io(format!(
+                "{}: scratch directory does not exist",
+                dir.display()
+            )));
+        }
+        let parts = if cfg.df == DfPolicy::Off {
+            Vec::new()
+        } else {
+            (0..PARTITIONS)
+                .map(|p| scratch.partition(&format!("df.{p:03}.hashes")))
+                .collect()
+        };
+        Ok(Stream {
+            cfg,
+            pool: pool(threads)?,
+            raw: scratch.file("sets.raw"),
+            scratch,
+            block_bytes,
+            parts,
+            sizes: Vec::new(),
+            tokens: Vec::new(),
+            shingle_seconds: 0.0,
+        })
+    }
+
+    /// Number of documents pushed so far.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// True when no document was pushed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// Shingle the next batch of documents and spill their sets.
+    pub fn push<S: AsRef<str> + Sync>(&mut self, texts: &[S], ctl: &dyn Control) -> Result<()> {
+        if self.len() + texts.len() > u32::MAX as usize - 1 {
+            return Err(bad_param!("at most {} documents per run", u32::MAX - 1));
+        }
+        let t = Instant::now();
+        in_batches(ctl, "shingle", texts.len(), BATCH, |r| {
+            let sets = self
+                .pool
+                .install(|| ShingleSets::from_texts(&texts[r], &self.cfg.shingle));
+            self.raw.write(sets.hashes())?;
+            for d in 0..sets.len() {
+                let size = u32::try_from(sets.get(d).len())
+                    .map_err(|_| bad_param!("a document has more than 2^32 shingles"))?;
+                self.sizes.push(size);
+            }
+            self.tokens.extend_from_slice(sets.tokens());
+            if !self.parts.is_empty() {
+                let mut buckets = vec![Vec::new(); PARTITIONS];
+                for &h in sets.hashes() {
+                    buckets[partition_of(h)].push(h);
+                }
+                for (w, b) in self.parts.iter_mut().zip(&buckets) {
+                    w.write(b)?;
+                }
+            }
+            Ok(())
+        })?;
+        self.shingle_seconds += t.elapsed().as_secs_f64();
+        Ok(())
+    }
+
+    /// Run the remaining stages; `priority` ranks documents as representatives (smaller
+    /// first), `None` means longest first.
+    pub fn finish(self, priority: Option<&[u64]>, ctl: &dyn Control) -> Result<Output> {
+        let Stream {
+            cfg,
+            pool,
+            scratch,
+            block_bytes,
+            raw,
+            parts,
+            sizes,
+            tokens,
+            shingle_seconds,
+        } = self;
+        let n = tokens.len();
+        check_sizes(n, priority)?;
+        let mut times = StageTimes {
+            shingle: shingle_seconds,
+            ..StageTimes::default()
+        };
+        let raw = raw.finish()?;
+        let parts = parts
+            .into_iter()
+            .map(Writer::finish)
+            .collect::<Result<Vec<_>>>()?;
+
+        let t = Instant::now();
+        let counts = count_partitions(&pool, ctl, &scratch, parts)?;
+        let cap = df_cap(cfg.df, ctl, &raw, &counts, &sizes)?;
+        times.boilerplate = t.elapsed().as_secs_f64();
+
+        let t = Instant::now();
+        let sketched = sketch(
+            &cfg, &pool, ctl, &scratch, &raw, &counts, &sizes, &tokens, cap,
+        )?;
+        raw.remove();
+        for p in counts {
+            p.remove();
+        }
+        times.sketch = t.elapsed().as_secs_f64();
+
+        let t = Instant::now();
+        let Sketched {
+            sigs,
+            sets,
+            mut keys,
+            fingerprints,
+            shingles,
+            suppressed,
+        } = sketched;
+        let k = cfg.num_perm;
+        let order = pool.install(|| content_order(&fingerprints));
+        let rank = rank_of(&order);
+        let rows = order
+            .iter()
+            .copied()
+            .filter(|&d| shingles[d as usize] > 0)
+            .collect();
+        let banding = Banding::new(rows, k, cfg.lsh, cfg.shingle.seed)?;
+        let lsh_pairs = propose(
+            &pool,
+            ctl,
+            &banding,
+            &fingerprints,
+            &order,
+            |d| shingles[d] == 0,
+            |r| {
+                let file = keys[r.start / BANDS_PER_BATCH].take();
+                let file = file.ok_or_else(|| bad_param!("band batch {r:?} read twice"))?;
+                let in_doc_order = Reader::read_all::<u64>(&file)?;
+                file.remove();
+                Ok(pool.install(|| by_row(&in_doc_order, banding.docs(), r.len())))
+            },
+        )?;
+        drop((banding, fingerprints, order));
+        times.band = t.elapsed().as_secs_f64();
+
+        let t = Instant::now();
+        let store = Store::open(&sigs, &sets, k, &shingles)?;
+        let (edges, verified) = verify_blocks(&cfg, &pool, ctl, store, &lsh_pairs, block_bytes)?;
+        sigs.remove();
+        sets.remove();
+        times.verify = t.elapsed().as_secs_f64();
+
+        let t = Instant::now();
+        ctl.checkpoint("cluster", 0, 1)?;
+        let clustering = link(&edges, &tokens, priority, &rank, cfg.linkage);
+        times.cluster = t.elapsed().as_secs_f64();
+
+        Ok(Output {
+            clustering,
+            edges,
+            candidates: lsh_pairs.len(),
+            verified,
+            df_cap: cap,
+            suppressed,
+            tokens,
+            shingles,
+            times,
+        })
+    }
+}
+
+/// Count each partition's hashes: writes, next to each `.hashes` file (which is removed), a
+/// `.counts` file holding each entry's document frequency, in the same order. Partitions are
+/// counted `threads` at a time.
+fn count_partitions(
+    pool: &ThreadPool,
+    ctl: &dyn Control,
+    scratch: &Scratch,
+    parts: Vec<Spilled>,
+) -> Result<Vec<Spilled>> {
+    let mut out = Vec::with_capacity(parts.len());
+    let step = pool.current_num_threads().max(1);
+    let total = parts.len();
+    let mut parts = parts.into_iter().enumerate().peekable();
+    while parts.peek().is_some() {
+        ctl.checkpoint("boilerplate", out.len(), total)?;
+        let chunk: Vec<(usize, Spilled)> = parts.by_ref().take(step).collect();
+        let done = pool.install(|| {
+            chunk
+                .into_par_iter()
+                .map(|(p, part)| count_partition(part, scratch, p))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        out.extend(done);
+    }
+    Ok(out)
+}
+
+fn count_partition(part: Spilled, scratch: &Scratch, p: usize) -> Result<Spilled> {
+    let mut hashes = Reader::read_all::<u64>(&part)?;
+    BucketCounter::default().count(&mut [hashes.as_mut_slice()], PARTITION_BITS);
+    // A count never exceeds the number of documents, which fits in u32.
+    let counts: Vec<u32> = hashes.iter().map(|&c| c as u32).collect();
+    let mut w = scratch.partition(&format!("df.{p:03}.counts"));
+    w.write(&counts)?;
+    part.remove();
+    w.finish()
+}
+
+/// The cap of `policy`: learned from the medians of each document's shingle frequencies, read
+/// from the raw sets and their `counts` in document order.
+fn df_cap(
+    policy: DfPolicy,
+    ctl: &dyn Control,
+    raw: &Spilled,
+    counts: &[Spilled],
+    sizes: &[u32],
+) -> Result<Option<u32>> {
+    let (floor, multiplier, quantile) = match policy {
+        DfPolicy::Off => return Ok(None),
+        DfPolicy::Fixed(c) => return Ok(Some(c)),
+        DfPolicy::Auto {
+            floor,
+            multiplier,
+            quantile,
+        } => (floor, multiplier, quantile),
+    };
+    let mut join = DfJoin::open(raw, counts)?;
+    let mut medians = Vec::new();
+    in_batches(ctl, "boilerplate", sizes.len(), BATCH, |r| {
+        let total: usize = sizes[r.clone()].iter().map(|&s| s as usize).sum();
+        let mut hashes = vec![0u64; total];
+        let mut dfs = vec![0u32; total];
+        join.read(&mut hashes, &mut dfs)?;
+        let mut at = 0;
+        for &size in &sizes[r] {
+            let doc = &mut dfs[at..at + size as usize];
+            if !doc.is_empty() {
+                medians.push(median(doc));
+            }
+            at += size as usize;
+        }
+        Ok(())
+    })?;
+    Ok(Some(cap_from_medians(medians, floor, multiplier, quantile)))
+}
+
+/// Reads the raw sets in document order together with each entry's document frequency.
+struct DfJoin {
+    raw: Reader,
+    counts: Vec<Reader>,
+    /// Per partition, the counts of the current read, and how many of them were taken.
+    taken: Vec<(Vec<u32>, usize)>,
+}
+
+impl DfJoin {
+    fn open(raw: &Spilled, counts: &[Spilled]) -> Result<Self> {
+        Ok(DfJoin {
+            raw: Reader::open(raw, BUFFER)?,
+            counts: counts
+                .iter()
+                .map(|p| Reader::open(p, PART_BUFFER))
+                .collect::<Result<_>>()?,
+            taken: vec![(Vec::new(), 0); counts.len()],
+        })
+    }
+
+    /// The next `hashes.len()` entries, with their frequencies in `dfs` (untouched when there
+    /// are no counts). Each partition's counts are read in one piece per call.
+    fn read(&mut self, hashes: &mut [u64], dfs: &mut [u32]) -> Result<()> {
+        self.raw.read(hashes)?;
+        if self.counts.is_empty() {
+            return Ok(());
+        }
+        let mut need = vec![0usize; self.counts.len()];
+        for &h in hashes.iter() {
+            need[partition_of(h)] += 1;
+        }
+        for ((reader, (buf, at)), &n) in self.counts.iter_mut().zip(&mut self.taken).zip(&need) {
+            buf.resize(n, 0);
+            reader.read(buf)?;
+            *at = 0;
+        }
+        for (&h, df) in hashes.iter().zip(dfs.iter_mut()) {
+            let (buf, at) = &mut self.taken[partition_of(h)];
+            *df = buf[*at];
+            *at += 1;
+        }
+        Ok(())
+    }
+}
+
+/// What the sketch pass leaves: spill files of signatures, suppressed sets and band keys, and
+/// per-document figures.
+struct Sketched {
+    sigs: Spilled,
+    sets: Spilled,
+    /// One file per batch of [`BANDS_PER_BATCH`] bands, keys in document order (taken when
+    /// read).
+    keys: Vec<Option<Spilled>>,
+    fingerprints: Vec<u128>,
+    shingles: Vec<u32>,
+    suppressed: usize,
+}
+
+/// Suppress boilerplate (with `cap`), sketch, fingerprint and key every document, batch after
+/// batch, reading the raw sets (and their counts) in order.
+#[allow(clippy::too_many_arguments)]
+fn sketch(
+    cfg: &Config,
+    pool: &ThreadPool,
+    ctl: &dyn Control,
+    scratch: &Scratch,
+    raw: &Spilled,
+    counts: &[Spilled],
+    sizes: &[u32],
+    tokens: &[u32],
+    cap: Option<u32>,
+) -> Result<Sketched> {
+    let (k, seed, n) = (cfg.num_perm, cfg.shingle.seed, sizes.len());
+    let band_batches: Vec<Range<usize>> = (0..cfg.lsh.bands)
+        .step_by(BANDS_PER_BATCH)
+        .map(|b| b..(b + BANDS_PER_BATCH).min(cfg.lsh.bands))
+        .collect();
+    let mut key_files = (0..band_batches.len())
+        .map(|j| scratch.file(&format!("keys.{j:03}")))
+        .collect::<Vec<_>>();
+    let mut sig_file = scratch.file("sigs");
+    let mut set_file = scratch.file("sets");
+    let mut join = DfJoin::open(raw, if cap.is_some() { counts } else { &[] })?;
+    let mut fingerprints_all = Vec::with_capacity(n);
+    let mut shingles = Vec::with_capacity(n);
+    let mut suppressed = 0;
+    in_batches(ctl, "sketch", n, BATCH, |r| {
+        let mut offsets = Vec::with_capacity(r.len() + 1);
+        offsets.push(0usize);
+        for &s in &sizes[r.clone()] {
+            offsets.push(offsets[offsets.len() - 1] + s as usize);
+        }
+        let total = offsets[r.len()];
+        let mut hashes = vec![0u64; total];
+        let mut dfs = vec![0u32; if cap.is_some() { total } else { 0 }];
+        join.read(&mut hashes, &mut dfs)?;
+        let mut sets = ShingleSets::from_parts(offsets, hashes, tokens[r.clone()].to_vec());
+        if let Some(c) = cap {
+            suppressed += sets.retain_or_keep_all(|p| dfs[p] <= c);
+        }
+        let m = sets.len();
+        let mut sigs = vec![0u64; m * k];
+        pool.install(|| signatures_into(&sets, 0..m, k, seed, &mut sigs));
+        fingerprints_all.extend(pool.install(|| fingerprints(&sets, seed)));
+        shingles.extend((0..m).map(|d| sets.get(d).len() as u32));
+        sig_file.write(&sigs)?;
+        set_file.write(sets.hashes())?;
+        for (file, bands) in key_files.iter_mut().zip(&band_batches) {
+            let w = bands.len();
+            let mut keys = vec![0u64; m * w];
+            pool.install(|| {
+                keys.par_chunks_mut(w)
+                    .zip(sigs.par_chunks(k))
+                    .for_each(|(out, sig)| {
+                        band_keys(sig, cfg.lsh.rows, seed, bands.clone(), out);
+                    });
+            });
+            file.write(&keys)?;
+        }
+        Ok(())
+    })?;
+    Ok(Sketched {
+        sigs: sig_file.finish()?,
+        sets: set_file.finish()?,
+        keys: key_files
+            .into_iter()
+            .map(|w| w.finish().map(Some))
+            .collect::<Result<_>>()?,
+        fingerprints: fingerprints_all,
+        shingles,
+        suppressed,
+    })
+}
+
+/// A key block in banding row order from keys stored in document order, `width` per document.
+fn by_row(in_doc_order: &[u64], docs: &[u32], width: usize) -> Vec<u64> {
+    let mut block = vec![0u64; docs.len() * width];
+    block
+        .par_chunks_mut(width)
+        .zip(docs.par_iter())
+        .for_each(|(out, &d)| {
+            let d = d as usize;
+            out.copy_from_slice(&in_doc_order[d * width..(d + 1) * width]);
+        });
+    block
+}
+
+/// Signatures and suppressed sets on disk, loaded by ranges of documents.
+struct Store {
+    sigs: Reader,
+    sets: Reader,
+    k: usize,
+    /// Start of each document's set in the set file (`n + 1` entries).
+    offsets: Vec<u64>,
+}
+
+impl Store {
+    fn open(sigs: &Spilled, sets: &Spilled, k: usize, shingles: &[u32]) -> Result<Self> {
+        let mut offsets = Vec::with_capacity(shingles.len() + 1);
+        offsets.push(0u64);
+        for &s in shingles {
+            offsets.push(offsets[offsets.len() - 1] + u64::from(s));
+        }
+        Ok(Store {
+            sigs: Reader::open(sigs, BUFFER)?,
+            sets: Reader::open(sets, BUFFER)?,
+            k,
+            offsets,
+        })
+    }
+
+    /// Bytes of document `d`'s signature and set.
+    fn bytes(&self, d: usize) -> usize {
+        8 * (self.k + (self.offsets[d + 1] - self.offsets[d]) as usize)
+    }
+
+    /// The sets and signatures of the documents of `ranges`, one after another, indexed from 0.
+    fn load(&mut self, ranges: &[Range<usize>]) -> Result<(ShingleSets, Vec<u64>)> {
+        let docs: usize = ranges.iter().map(ExactSizeIterator::len).sum();
+        let total: u64 = ranges
+            .iter()
+            .map(|r| self.offsets[r.end] - self.offsets[r.start])
+            .sum();
+        let mut sigs = vec![0u64; docs * self.k];
+        let mut offsets = Vec::with_capacity(docs + 1);
+        offsets.push(0usize);
+        let mut hashes = Vec::with_capacity(total as usize);
+        let mut at = 0;
+        for r in ranges {
+            self.sigs.seek::<u64>((r.start * self.k) as u64)?;
+            self.sigs
+                .read(&mut sigs[at * self.k..(at + r.len()) * self.k])?;
+            let (lo, hi) = (self.offsets[r.start], self.offsets[r.end]);
+            self.sets.seek::<u64>(lo)?;
+            let base = hashes.len();
+            hashes.resize(base + (hi - lo) as usize, 0);
+            self.sets.read(&mut hashes[base..])?;
+            for d in r.clone() {
+                offsets.push(base + (self.offsets[d + 1] - lo) as usize);
+            }
+            at += r.len();
+        }
+        Ok((
+            ShingleSets::from_parts(offsets, hashes, vec![0; docs]),
+            sigs,
+        ))
+    }
+}
+
+/// Consecutive blocks of documents whose signatures and sets take at most `budget` bytes (a
+/// single larger document is a block of its own): the start of each block, then `n`.
+fn block_starts(n: usize, bytes: impl Fn(usize) -> usize, budget: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut acc = 0;
+    for d in 0..n {
+        let b = bytes(d);
+        if acc > 0 && acc + b > budget {
+            starts.push(d);
+            acc = 0;
+        }
+        acc += b;
+    }
+    starts.push(n);
+    starts
+}
+
+/// Prefilter and verify `pairs` (sorted by `(a, b)`) one pair of blocks at a time: block of
+/// `a`, block of `b`. Returns the edges sorted by `(a, b)` and the number of pairs verified.
+fn verify_blocks(
+    cfg: &Config,
+    pool: &ThreadPool,
+    ctl: &dyn Control,
+    mut store: Store,
+    pairs: &[(u32, u32)],
+    block_bytes: usize,
+) -> Result<(Vec<Edge>, usize)> {
+    let n = store.offsets.len() - 1;
+    let starts = block_starts(n, |d| store.bytes(d), block_bytes);
+    let block_of = |d: u32| starts.partition_point(|&s| s <= d as usize) - 1;
+    let block = |i: usize| starts[i]..starts[i + 1];
+    let (k, measure, threshold) = (cfg.num_perm, cfg.measure, cfg.threshold);
+
+    // Pairs sorted by (a, b) are grouped by the block of a; order each group by the block of b.
+    let mut pairs = pairs.to_vec();
+    for run in pairs.chunk_by_mut(|x, y| block_of(x.0) == block_of(y.0)) {
+        run.sort_by_key(|p| block_of(p.1));
+    }
+    let (mut edges, mut verified, mut done) = (Vec::new(), 0, 0);
+    for group in
+        pairs.chunk_by(|x, y| (block_of(x.0), block_of(x.1)) == (block_of(y.0), block_of(y.1)))
+    {
+        ctl.checkpoint("verify", done, pairs.len())?;
+        done += group.len();
+        let (ba, bb) = (block_of(group[0].0), block_of(group[0].1));
+        let (ra, rb) = (block(ba), block(bb));
+        let ranges = if ba == bb {
+            vec![ra.clone()]
+        } else {
+            vec![ra.clone(), rb.clone()]
+        };
+        let (sets, sigs) = store.load(&ranges)?;
+        let local = |d: u32| {
+            let d = d as usize;
+            if ra.contains(&d) {
+                (d - ra.start) as u32
+            } else {
+                (ra.len() + d - rb.start) as u32
+            }
+        };
+        let global = |l: u32| {
+            let l = l as usize;
+            if l < ra.len() {
+                (ra.start + l) as u32
+            } else {
+                (rb.start + l - ra.len()) as u32
+            }
+        };
+        let local_pairs: Vec<(u32, u32)> =
+            group.iter().map(|&(a, b)| (local(a), local(b))).collect();
+        let plausible =
+            pool.install(|| prefilter(&sets, &sigs, k, &local_pairs, measure, threshold));
+        verified += plausible.len();
+        let found = pool.install(|| verify(&sets, &plausible, measure, threshold));
+        edges.extend(found.into_iter().map(|e| Edge {
+            a: global(e.a),
+            b: global(e.b),
+            ..e
+        }));
+    }
+    ctl.checkpoint("verify", pairs.len(), pairs.len())?;
+    edges.sort_unstable_by_key(|e| (e.a, e.b));
+    Ok((edges, verified))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::{Clustering, Linkage};
+    use crate::control::NoControl;
+    use crate::lsh::LshParams;
+    use crate::pipeline::run;
+    use crate::shingle::{ShingleSpec, Unit};
+    use crate::verify::Measure;
+
+    /// A small newsroom: stories copied with edits and trims, a furniture block on most pages,
+    /// identical copies, and empty documents.
+    fn corpus() -> Vec<String> {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let word = |i: u64| format!("w{i}");
+        let furniture: Vec<String> = (0..40).map(|i| word(900_000 + i)).collect();
+        let mut docs = Vec::new();
+        for story in 0..60u64 {
+            let body: Vec<String> = (0..120).map(|_| word(next(50_000))).collect();
+            for copy in 0..=(story % 5) {
+                let mut words = body.clone();
+                for _ in 0..(copy * 3) {
+                    let at = next(words.len() as u64) as usize;
+                    words[at] = word(next(50_000));
+                }
+                words.truncate(120 - (copy as usize * 10));
+                if next(3) > 0 {
+                    words.extend(furniture.iter().cloned());
+                }
+                docs.push(words.join(" "));
+            }
+        }
+        docs.push(String::new());
+        docs.push(docs[3].clone());
+        docs.push("  ".to_string());
+        docs.push(docs[10].clone());
+        docs
+    }
+
+    fn config(df: DfPolicy, measure: Measure) -> Config {
+        Config {
+            shingle: ShingleSpec {
+                unit: Unit::Word,
+                k: 5,
+                seed: 7,
+            },
+            num_perm: 64,
+            lsh: LshParams { bands: 20, rows: 1 },
+            measure,
+            threshold: 0.3,
+            df,
+            linkage: Linkage::Guarded,
+        }
+    }
+
+    /// Run a stream; `spill` is the memory budget of the scratch files (0: all on disk).
+    fn streamed(
+        texts: &[String],
+        cfg: Config,
+        batch: usize,
+        block: usize,
+        threads: usize,
+        spill: usize,
+    ) -> Output {
+        let dir = std::env::temp_dir().join(format!(
+            "simcore-stream-{}-{batch}-{block}-{threads}-{:?}",
+            std::process::id(),
+            cfg.df
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut s = Stream::new(cfg, &dir, spill, block, threads).unwrap();
+        for chunk in texts.chunks(batch) {
+            s.push(chunk, &NoControl).unwrap();
+        }
+        if spill == 0 && !texts.is_empty() {
+            let files = std::fs::read_dir(&dir).unwrap().count();
+            assert!(files >= 1, "the sets went to disk");
+        }
+        let out = s.finish(None, &NoControl).unwrap();
+        let left = std::fs::read_dir(&dir).unwrap().count();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(left, 0, "scratch files are removed as they are used up");
+        out
+    }
+
+    #[test]
+    fn identical_to_the_in_memory_run() {
+        let texts = corpus();
+        let auto = DfPolicy::Auto {
+            floor: 3,
+            multiplier: 2.0,
+            quantile: 0.99,
+        };
+        for (df, measure) in [
+            (auto, Measure::Containment),
+            (DfPolicy::Fixed(5), Measure::Jaccard),
+            (DfPolicy::Off, Measure::Containment),
+        ] {
+            let cfg = config(df, measure);
+            let want = run(&texts, None, &cfg, 2, &NoControl).unwrap();
+            assert!(want.edges.len() > 100, "the corpus has real duplicates");
+            if df != DfPolicy::Off {
+                assert!(want.suppressed > 0, "the furniture is suppressed");
+            }
+            for (batch, block, threads, spill) in [
+                (1000, 1 << 30, 2, 1 << 30),
+                (7, 4096, 1, 0),
+                (64, 20_000, 3, 1000),
+            ] {
+                let got = streamed(&texts, cfg, batch, block, threads, spill);
+                let (g, w) = (&got.clustering, &want.clustering);
+                assert_eq!(g.labels, w.labels, "{df:?} {batch} {block}");
+                assert_eq!(g.representatives, w.representatives);
+                assert_eq!(g.refused_merges, w.refused_merges);
+                let bits =
+                    |c: &Clustering| c.weakest.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(g), bits(w), "weakest links, NaN included");
+                assert_eq!(got.edges, want.edges);
+                assert_eq!(got.candidates, want.candidates);
+                assert_eq!(got.verified, want.verified);
+                assert_eq!(got.df_cap, want.df_cap);
+                assert_eq!(got.suppressed, want.suppressed);
+                assert_eq!(got.tokens, want.tokens);
+                assert_eq!(got.shingles, want.shingles);
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_respect_the_budget() {
+        let sizes = [5usize, 5, 20, 1, 1, 1];
+        assert_eq!(block_starts(6, |d| sizes[d], 10), vec![0, 2, 3, 6]);
+        assert_eq!(block_starts(0, |d| sizes[d], 10), vec![0, 0]);
+    }
+
+    #[test]
+    fn empty_run_and_missing_directory() {
+        let cfg = config(DfPolicy::Off, Measure::Jaccard);
+        assert!(matches!(
+            Stream::new(cfg, Path::new("/nonexistent/simcore"), 0, 1 << 20, 1),
+            Err(Error::Io(_))
+        ));
+        let out = streamed(&[], cfg, 10, 1 << 20, 1, 0);
+        assert!(out.clustering.labels.is_empty() && out.edges.is_empty());
+    }
+}
