@@ -12,6 +12,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -226,11 +227,18 @@ def test_ctrl_c_stops_quickly_and_writes_nothing(tmp_path: Path) -> None:
         seen = _read_pty(master, "shingle", timeout=120)
         assert "shingle" in seen, seen
         assert proc.poll() is None, "the run finished before it could be interrupted"
+        # Keep draining the terminal, so that progress output can never block the child.
+        drained: list[str] = []
+        reader = threading.Thread(
+            target=lambda: drained.append(_read_pty(master, "interrupted", timeout=90))
+        )
+        reader.start()
         sent = time.monotonic()
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)
         stopped = time.monotonic() - sent
-        err = _read_pty(master, "interrupted", timeout=5)
+        reader.join(timeout=30)
+        err = "".join(drained)
     finally:
         os.close(master)
     assert stopped < 5
