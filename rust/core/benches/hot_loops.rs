@@ -72,6 +72,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| signatures(black_box(&sets), 128, 0));
     });
     g.bench_function("df_table", |b| b.iter(|| DfTable::build(black_box(&sets))));
+    // At corpus scale (8M entries, 256 buckets) the counting tables no longer stay in L1.
+    let big = ShingleSets::from_texts(&corpus(20_000, 400), &spec);
+    g.bench_function("df_table_8m", |b| {
+        b.iter(|| DfTable::build(black_box(&big)));
+    });
     let sigs = signatures(&sets, 128, 0);
     g.bench_function("band_128x1", |b| {
         b.iter(|| {

@@ -1,9 +1,11 @@
 //! Clustering a corpus larger than memory. Documents arrive in batches ([`Stream::push`]); their
-//! shingle sets go to spill files in a scratch directory, and [`Stream::finish`] runs the stages
-//! of [`crate::pipeline::run`] reading them back. The result is identical to `run` on the same
+//! shingle sets go to spill files (in memory while the run's budget allows, then in a scratch
+//! directory), and [`Stream::finish`] runs the stages of [`crate::pipeline::run`] reading them
+//! back. The result is identical to `run` on the same
 //! documents in the same order, for any batch sizes, thread count and block size.
 //!
-//! What stays in memory, beside one batch of text while it is shingled:
+//! What stays in memory, beside one batch of text while it is shingled and the spill files the
+//! budget keeps:
 //! - per document: token and shingle counts, a set offset, a 128-bit fingerprint and a content
 //!   rank (about 40 bytes), then the union-find state of the cluster stage;
 //! - per thread, one document-frequency partition (1/256 of all shingle entries) while counting;
@@ -139,7 +141,8 @@ impl Stream {
         self.tokens.is_empty()
     }
 
-    /// Shingle the next batch of documents and spill their sets.
+    /// Shingle the next batch of documents and spill their sets. After an error (including an
+    /// interruption) part of the batch may be spilled: drop the stream and start again.
     pub fn push<S: AsRef<str> + Sync>(&mut self, texts: &[S], ctl: &dyn Control) -> Result<()> {
         if self.len() + texts.len() > u32::MAX as usize - 1 {
             return Err(bad_param!("at most {} documents per run", u32::MAX - 1));
@@ -151,8 +154,9 @@ impl Stream {
                 .install(|| ShingleSets::from_texts(&texts[r], &self.cfg.shingle));
             self.raw.write(sets.hashes())?;
             for d in 0..sets.len() {
-                let size = u32::try_from(sets.get(d).len())
-                    .map_err(|_| bad_param!("a document has more than 2^32 shingles"))?;
+                let size = u32::try_from(sets.get(d).len()).map_err(|_| {
+                    Error::InvalidInput("a document has 2^32 shingles or more".into())
+                })?;
                 self.sizes.push(size);
             }
             self.tokens.extend_from_slice(sets.tokens());
