@@ -25,7 +25,8 @@ from simcore.result import ClusterResult
 
 #: Default memory for scratch data before it goes to disk.
 DEFAULT_MEMORY_BUDGET = 8 * 2**20
-#: Default size of a verification block (signatures and shingle sets read back together).
+#: Default size of a verification block (signatures and shingle sets of the first documents of
+#: candidate pairs, read back together; the second document of each pair is read on its own).
 DEFAULT_BLOCK_BYTES = 32 * 2**20
 
 
@@ -43,7 +44,7 @@ class ClusterStream:
     ``memory_budget``); per document its id (kept in Python) and about 50 bytes in the core;
     while counting boilerplate, 1/256 of all shingles per thread (about 30 bytes each); one
     batch of LSH keys (64 bytes per document); the candidate pairs (8 bytes each) and verified
-    edges; and two verification blocks of at most ``block_bytes`` each. Scratch data: about 8
+    edges; and one verification block of at most ``block_bytes``. Scratch data: about 8
     bytes per shingle, up to three times over while boilerplate is counted, plus
     ``8 * num_perm`` bytes per document; it is freed as soon as a stage has read it.
 

@@ -6,6 +6,8 @@
 //! documents, so the clusters do not depend on the order of the input. Each cluster reports its
 //! weakest link: the lowest score among the edges that joined it.
 
+use std::collections::HashMap;
+
 use crate::verify::Edge;
 
 /// How verified edges become clusters.
@@ -71,6 +73,14 @@ impl UnionFind {
         x
     }
 
+    /// The root of `x`, without compressing the path (for read-only walks).
+    fn root(&self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            x = self.parent[x as usize];
+        }
+        x
+    }
+
     fn union(&mut self, ra: u32, rb: u32, score: f64) {
         let (big, small) = if self.members[ra as usize].len() >= self.members[rb as usize].len() {
             (ra, rb)
@@ -87,28 +97,58 @@ impl UnionFind {
     }
 }
 
-fn adjacency(n: usize, edges: &[Edge]) -> Vec<Vec<(u32, f64)>> {
-    let mut adj = vec![Vec::new(); n];
-    for e in edges {
-        adj[e.a as usize].push((e.b, e.score));
-        adj[e.b as usize].push((e.a, e.score));
-    }
-    adj
+/// The edge graph's adjacency lists, flat: node `x`'s neighbours and edge scores, in edge order.
+struct Adjacency {
+    start: Vec<usize>,
+    links: Vec<(u32, f64)>,
 }
 
-/// Edges in processing order: best score first, then by the content ranks of their ends.
+impl Adjacency {
+    fn new(n: usize, edges: &[Edge]) -> Self {
+        let mut start = vec![0usize; n + 1];
+        for e in edges {
+            start[e.a as usize + 1] += 1;
+            start[e.b as usize + 1] += 1;
+        }
+        for x in 0..n {
+            start[x + 1] += start[x];
+        }
+        let mut fill = start.clone();
+        let mut links = vec![(0u32, 0.0f64); 2 * edges.len()];
+        for e in edges {
+            links[fill[e.a as usize]] = (e.b, e.score);
+            fill[e.a as usize] += 1;
+            links[fill[e.b as usize]] = (e.a, e.score);
+            fill[e.b as usize] += 1;
+        }
+        Adjacency { start, links }
+    }
+
+    fn of(&self, x: u32) -> &[(u32, f64)] {
+        &self.links[self.start[x as usize]..self.start[x as usize + 1]]
+    }
+}
+
+/// Edges in processing order: best score first, then by the content ranks of their ends. The
+/// order is total (no two edges share both ends), so sorting packed keys gives it exactly.
 fn ordered<'a>(edges: &'a [Edge], rank: &[u32]) -> Vec<&'a Edge> {
-    let ends = |e: &Edge| {
-        let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
-        (x.min(y), x.max(y))
-    };
-    let mut v: Vec<&Edge> = edges.iter().collect();
-    v.sort_by(|x, y| y.score.total_cmp(&x.score).then(ends(x).cmp(&ends(y))));
-    v
+    let mut keys: Vec<(u64, u64, u32)> = edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
+            // Scores are positive, where the bits of an f64 order like its value.
+            let best_first = u64::MAX - e.score.to_bits();
+            let ends = (u64::from(x.min(y)) << 32) | u64::from(x.max(y));
+            (best_first, ends, i as u32)
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.iter().map(|k| &edges[k.2 as usize]).collect()
 }
 
 /// Are the edges between groups `ra` and `rb` broad enough to join them (see [`Linkage::Guarded`])?
-fn supported(uf: &mut UnionFind, adj: &[Vec<(u32, f64)>], ra: u32, rb: u32) -> bool {
+fn supported(uf: &UnionFind, adj: &Adjacency, ra: u32, rb: u32) -> bool {
     let (sa, sb) = (uf.members[ra as usize].len(), uf.members[rb as usize].len());
     let (small, large, small_len, large_len) = if sa <= sb {
         (ra, rb, sa, sb)
@@ -118,13 +158,12 @@ fn supported(uf: &mut UnionFind, adj: &[Vec<(u32, f64)>], ra: u32, rb: u32) -> b
     if small_len < 2 && large_len < 2 {
         return true;
     }
-    let members = uf.members[small as usize].clone();
     let mut linked_small = 0usize;
     let mut large_ends: Vec<u32> = Vec::new();
-    for m in members {
+    for &m in &uf.members[small as usize] {
         let mut linked = false;
-        for &(nb, _) in &adj[m as usize] {
-            if uf.find(nb) == large {
+        for &(nb, _) in adj.of(m) {
+            if uf.root(nb) == large {
                 linked = true;
                 large_ends.push(nb);
             }
@@ -151,12 +190,15 @@ fn union_find_groups(
     rank: &[u32],
 ) -> (Vec<u32>, Vec<f64>, usize) {
     let adj = if guarded {
-        adjacency(n, edges)
+        Adjacency::new(n, edges)
     } else {
-        Vec::new()
+        Adjacency::new(0, &[])
     };
     let mut uf = UnionFind::new(n);
     let mut refused = 0;
+    // Pairs of groups the guard refused, with their sizes then: a group keeps its root and
+    // size until it grows, so the same pair of sizes means the same verdict.
+    let mut refusals: HashMap<(u32, u32), (usize, usize)> = HashMap::new();
     for e in ordered(edges, rank) {
         let (ra, rb) = (uf.find(e.a), uf.find(e.b));
         if ra == rb {
@@ -166,9 +208,17 @@ fn union_find_groups(
             .overlap
             .containment_a_in_b()
             .min(e.overlap.containment_b_in_a());
-        if guarded && mutual < GUARD_BYPASS && !supported(&mut uf, &adj, ra, rb) {
-            refused += 1;
-            continue;
+        if guarded && mutual < GUARD_BYPASS {
+            let pair = (ra.min(rb), ra.max(rb));
+            let sizes = (
+                uf.members[pair.0 as usize].len(),
+                uf.members[pair.1 as usize].len(),
+            );
+            if refusals.get(&pair) == Some(&sizes) || !supported(&uf, &adj, ra, rb) {
+                refusals.insert(pair, sizes);
+                refused += 1;
+                continue;
+            }
         }
         uf.union(ra, rb, e.score);
     }
@@ -178,7 +228,7 @@ fn union_find_groups(
 }
 
 fn centre_groups(n: usize, edges: &[Edge], priority: &[u64], rank: &[u32]) -> (Vec<u32>, Vec<f64>) {
-    let adj = adjacency(n, edges);
+    let adj = Adjacency::new(n, edges);
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by_key(|&i| (priority[i as usize], rank[i as usize]));
     let mut centre = vec![u32::MAX; n];
@@ -188,7 +238,7 @@ fn centre_groups(n: usize, edges: &[Edge], priority: &[u64], rank: &[u32]) -> (V
             continue;
         }
         centre[c as usize] = c;
-        for &(nb, score) in &adj[c as usize] {
+        for &(nb, score) in adj.of(c) {
             if centre[nb as usize] == u32::MAX {
                 centre[nb as usize] = c;
                 link[nb as usize] = score;

@@ -314,6 +314,87 @@ impl Reader {
     }
 }
 
+/// Reads values at any position of a finished spill file; threads may share it.
+pub struct RandomReader {
+    path: PathBuf,
+    source: RandomSource,
+}
+
+enum RandomSource {
+    File(File),
+    Memory(Arc<Held>),
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl RandomReader {
+    /// Open a spill file for reads at any position.
+    pub fn open(spilled: &Spilled) -> Result<Self> {
+        Ok(match spilled {
+            Spilled::File(path) => RandomReader {
+                path: path.clone(),
+                source: RandomSource::File(
+                    File::open(path).map_err(|e| io_error(path, "open", &e))?,
+                ),
+            },
+            Spilled::Memory(held) => RandomReader {
+                path: PathBuf::from("(in memory)"),
+                source: RandomSource::Memory(Arc::clone(held)),
+            },
+        })
+    }
+
+    /// Fill `out` with the values from value `index` on (`bytes` is scratch space).
+    pub fn read_at<T: Word>(&self, index: u64, out: &mut [T], bytes: &mut Vec<u8>) -> Result<()> {
+        let start = index * T::BYTES as u64;
+        let len = out.len() * T::BYTES;
+        let short = || {
+            Error::Io(format!(
+                "{}: scratch file is shorter than written (was it changed during the run?)",
+                self.path.display()
+            ))
+        };
+        let data: &[u8] = match &self.source {
+            RandomSource::File(f) => {
+                bytes.resize(len, 0);
+                read_exact_at(f, bytes, start).map_err(|e| {
+                    if e.kind() == ErrorKind::UnexpectedEof {
+                        short()
+                    } else {
+                        io_error(&self.path, "read", &e)
+                    }
+                })?;
+                bytes
+            }
+            RandomSource::Memory(held) => {
+                let start = usize::try_from(start).map_err(|_| short())?;
+                held.bytes.get(start..start + len).ok_or_else(short)?
+            }
+        };
+        for (v, b) in out.iter_mut().zip(data.chunks_exact(T::BYTES)) {
+            *v = T::get(b);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,6 +424,15 @@ mod tests {
             r.seek::<u64>(5).unwrap();
             assert_eq!(r.read_one::<u64>().unwrap(), values[5]);
             assert_eq!(Reader::read_all::<u32>(&spilled).unwrap().len(), 20_002);
+            let random = RandomReader::open(&spilled).unwrap();
+            let (mut three, mut scratch) = ([0u64; 3], Vec::new());
+            random.read_at(9_997, &mut three, &mut scratch).unwrap();
+            assert_eq!(three, [values[9_997], values[9_998], values[9_999]]);
+            assert!(matches!(
+                random.read_at(9_999, &mut three, &mut scratch),
+                Err(Error::Io(_))
+            ));
+            drop(random);
             drop(r);
             spilled.remove();
             assert!(!dir.join("a").exists());

@@ -11,8 +11,8 @@
 //! - per thread, one document-frequency partition (1/256 of all shingle entries) while counting;
 //! - one batch of band keys: 8 bytes per document per band of the batch;
 //! - the candidate pairs (8 bytes each) and the verified edges;
-//! - two verification blocks of signatures and sets, each at most `block_bytes` (a single
-//!   larger document is a block of its own).
+//! - one verification block of signatures and sets of at most `block_bytes` (a single larger
+//!   document is a block of its own), the other document of each pair read on its own.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -32,8 +32,8 @@ use crate::pipeline::{
 };
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::signatures_into;
-use crate::spill::{Budget, Reader, Spilled, Writer};
-use crate::verify::{prefilter, verify, Edge};
+use crate::spill::{Budget, RandomReader, Reader, Spilled, Writer};
+use crate::verify::{plausible_pair, score_pair, Edge};
 
 /// Document-frequency partitions are chosen by this many top bits of a shingle hash.
 pub const PARTITION_BITS: u32 = 8;
@@ -254,7 +254,8 @@ impl Stream {
 
         let t = Instant::now();
         let store = Store::open(&sigs, &sets, k, &shingles)?;
-        let (edges, verified) = verify_blocks(&cfg, &pool, ctl, store, &lsh_pairs, block_bytes)?;
+        let (edges, verified) = verify_blocks(&cfg, &pool, ctl, &store, &lsh_pairs, block_bytes)?;
+        drop(store);
         sigs.remove();
         sets.remove();
         times.verify = t.elapsed().as_secs_f64();
@@ -501,10 +502,10 @@ fn by_row(in_doc_order: &[u64], docs: &[u32], width: usize) -> Vec<u64> {
     block
 }
 
-/// Signatures and suppressed sets on disk, loaded by ranges of documents.
+/// Signatures and suppressed sets in spill files, read by ranges of documents or one by one.
 struct Store {
-    sigs: Reader,
-    sets: Reader,
+    sigs: RandomReader,
+    sets: RandomReader,
     k: usize,
     /// Start of each document's set in the set file (`n + 1` entries).
     offsets: Vec<u64>,
@@ -518,46 +519,37 @@ impl Store {
             offsets.push(offsets[offsets.len() - 1] + u64::from(s));
         }
         Ok(Store {
-            sigs: Reader::open(sigs, BUFFER)?,
-            sets: Reader::open(sets, BUFFER)?,
+            sigs: RandomReader::open(sigs)?,
+            sets: RandomReader::open(sets)?,
             k,
             offsets,
         })
     }
 
-    /// Bytes of document `d`'s signature and set.
-    fn bytes(&self, d: usize) -> usize {
-        8 * (self.k + (self.offsets[d + 1] - self.offsets[d]) as usize)
+    fn size(&self, d: usize) -> usize {
+        (self.offsets[d + 1] - self.offsets[d]) as usize
     }
 
-    /// The sets and signatures of the documents of `ranges`, one after another, indexed from 0.
-    fn load(&mut self, ranges: &[Range<usize>]) -> Result<(ShingleSets, Vec<u64>)> {
-        let docs: usize = ranges.iter().map(ExactSizeIterator::len).sum();
-        let total: u64 = ranges
+    /// Bytes of document `d`'s signature and set.
+    fn bytes(&self, d: usize) -> usize {
+        8 * (self.k + self.size(d))
+    }
+
+    /// The sets and signatures of documents `r`, indexed from 0.
+    fn load(&self, r: Range<usize>) -> Result<(ShingleSets, Vec<u64>)> {
+        let mut scratch = Vec::new();
+        let mut sigs = vec![0u64; r.len() * self.k];
+        self.sigs
+            .read_at((r.start * self.k) as u64, &mut sigs, &mut scratch)?;
+        let (lo, hi) = (self.offsets[r.start], self.offsets[r.end]);
+        let mut hashes = vec![0u64; (hi - lo) as usize];
+        self.sets.read_at(lo, &mut hashes, &mut scratch)?;
+        let offsets = self.offsets[r.start..=r.end]
             .iter()
-            .map(|r| self.offsets[r.end] - self.offsets[r.start])
-            .sum();
-        let mut sigs = vec![0u64; docs * self.k];
-        let mut offsets = Vec::with_capacity(docs + 1);
-        offsets.push(0usize);
-        let mut hashes = Vec::with_capacity(total as usize);
-        let mut at = 0;
-        for r in ranges {
-            self.sigs.seek::<u64>((r.start * self.k) as u64)?;
-            self.sigs
-                .read(&mut sigs[at * self.k..(at + r.len()) * self.k])?;
-            let (lo, hi) = (self.offsets[r.start], self.offsets[r.end]);
-            self.sets.seek::<u64>(lo)?;
-            let base = hashes.len();
-            hashes.resize(base + (hi - lo) as usize, 0);
-            self.sets.read(&mut hashes[base..])?;
-            for d in r.clone() {
-                offsets.push(base + (self.offsets[d + 1] - lo) as usize);
-            }
-            at += r.len();
-        }
+            .map(|&o| (o - lo) as usize)
+            .collect();
         Ok((
-            ShingleSets::from_parts(offsets, hashes, vec![0; docs]),
+            ShingleSets::from_parts(offsets, hashes, vec![0; r.len()]),
             sigs,
         ))
     }
@@ -580,71 +572,69 @@ fn block_starts(n: usize, bytes: impl Fn(usize) -> usize, budget: usize) -> Vec<
     starts
 }
 
-/// Prefilter and verify `pairs` (sorted by `(a, b)`) one pair of blocks at a time: block of
-/// `a`, block of `b`. Returns the edges sorted by `(a, b)` and the number of pairs verified.
+/// Pairs verified between checkpoints.
+const VERIFY_BATCH: usize = 1 << 16;
+
+/// Prefilter and verify `pairs` (sorted by `(a, b)`): the documents `a` one block at a time
+/// in memory, each `b` read on its own (its signature, then its set if the pair is plausible).
+/// Returns the edges, sorted by `(a, b)`, and the number of pairs verified exactly.
 fn verify_blocks(
     cfg: &Config,
     pool: &ThreadPool,
     ctl: &dyn Control,
-    mut store: Store,
+    store: &Store,
     pairs: &[(u32, u32)],
     block_bytes: usize,
 ) -> Result<(Vec<Edge>, usize)> {
     let n = store.offsets.len() - 1;
     let starts = block_starts(n, |d| store.bytes(d), block_bytes);
-    let block_of = |d: u32| starts.partition_point(|&s| s <= d as usize) - 1;
-    let block = |i: usize| starts[i]..starts[i + 1];
     let (k, measure, threshold) = (cfg.num_perm, cfg.measure, cfg.threshold);
-
-    // Pairs sorted by (a, b) are grouped by the block of a; order each group by the block of b.
-    let mut pairs = pairs.to_vec();
-    for run in pairs.chunk_by_mut(|x, y| block_of(x.0) == block_of(y.0)) {
-        run.sort_by_key(|p| block_of(p.1));
-    }
-    let (mut edges, mut verified, mut done) = (Vec::new(), 0, 0);
-    for group in
-        pairs.chunk_by(|x, y| (block_of(x.0), block_of(x.1)) == (block_of(y.0), block_of(y.1)))
-    {
-        ctl.checkpoint("verify", done, pairs.len())?;
-        done += group.len();
-        let (ba, bb) = (block_of(group[0].0), block_of(group[0].1));
-        let (ra, rb) = (block(ba), block(bb));
-        let ranges = if ba == bb {
-            vec![ra.clone()]
-        } else {
-            vec![ra.clone(), rb.clone()]
-        };
-        let (sets, sigs) = store.load(&ranges)?;
-        let local = |d: u32| {
-            let d = d as usize;
-            if ra.contains(&d) {
-                (d - ra.start) as u32
-            } else {
-                (ra.len() + d - rb.start) as u32
+    let (mut edges, mut verified, mut at) = (Vec::new(), 0, 0);
+    for w in starts.windows(2) {
+        let block = w[0]..w[1];
+        let end = at + pairs[at..].partition_point(|p| (p.0 as usize) < block.end);
+        if end == at {
+            continue;
+        }
+        let (sets, sigs) = store.load(block.clone())?;
+        for chunk in pairs[at..end].chunks(VERIFY_BATCH) {
+            ctl.checkpoint("verify", at, pairs.len())?;
+            at += chunk.len();
+            let found = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map_init(
+                        || (vec![0u64; k], Vec::new(), Vec::new()),
+                        |(sig_b, set_b, scratch), &(a, b)| {
+                            let (la, b) = (a as usize - block.start, b as usize);
+                            let (sig_a, set_a) = (&sigs[la * k..(la + 1) * k], sets.get(la));
+                            store.sigs.read_at((b * k) as u64, sig_b, scratch)?;
+                            let nb = store.size(b);
+                            if !plausible_pair(sig_a, sig_b, set_a.len(), nb, measure, threshold) {
+                                return Ok((false, None));
+                            }
+                            set_b.resize(nb, 0);
+                            store.sets.read_at(store.offsets[b], set_b, scratch)?;
+                            let edge = score_pair(set_a, set_b, measure, threshold).map(
+                                |(overlap, score)| Edge {
+                                    a,
+                                    b: b as u32,
+                                    overlap,
+                                    score,
+                                },
+                            );
+                            Ok((true, edge))
+                        },
+                    )
+                    .collect::<Result<Vec<_>>>()
+            })?;
+            for (plausible, edge) in found {
+                verified += usize::from(plausible);
+                edges.extend(edge);
             }
-        };
-        let global = |l: u32| {
-            let l = l as usize;
-            if l < ra.len() {
-                (ra.start + l) as u32
-            } else {
-                (rb.start + l - ra.len()) as u32
-            }
-        };
-        let local_pairs: Vec<(u32, u32)> =
-            group.iter().map(|&(a, b)| (local(a), local(b))).collect();
-        let plausible =
-            pool.install(|| prefilter(&sets, &sigs, k, &local_pairs, measure, threshold));
-        verified += plausible.len();
-        let found = pool.install(|| verify(&sets, &plausible, measure, threshold));
-        edges.extend(found.into_iter().map(|e| Edge {
-            a: global(e.a),
-            b: global(e.b),
-            ..e
-        }));
+        }
     }
     ctl.checkpoint("verify", pairs.len(), pairs.len())?;
-    edges.sort_unstable_by_key(|e| (e.a, e.b));
     Ok((edges, verified))
 }
 

@@ -67,6 +67,20 @@ pub fn plausible(equal: usize, k: usize, needed: f64) -> bool {
     equal as f64 >= bound
 }
 
+/// Can the pair with signatures `sig_a`, `sig_b` and set sizes `na`, `nb` reach the threshold?
+#[must_use]
+pub fn plausible_pair(
+    sig_a: &[u64],
+    sig_b: &[u64],
+    na: usize,
+    nb: usize,
+    measure: Measure,
+    threshold: f64,
+) -> bool {
+    let needed = jaccard_needed(measure, threshold, na, nb);
+    plausible(equal_columns(sig_a, sig_b), sig_a.len(), needed)
+}
+
 /// Keep the candidate pairs whose signatures make the threshold plausible, given the exact
 /// set sizes (`signatures` row-major, `k` columns).
 #[must_use]
@@ -83,14 +97,36 @@ pub fn prefilter(
         .copied()
         .filter(|&(a, b)| {
             let (a, b) = (a as usize, b as usize);
-            let equal = equal_columns(
+            plausible_pair(
                 &signatures[a * k..(a + 1) * k],
                 &signatures[b * k..(b + 1) * k],
-            );
-            let needed = jaccard_needed(measure, threshold, sets.get(a).len(), sets.get(b).len());
-            plausible(equal, k, needed)
+                sets.get(a).len(),
+                sets.get(b).len(),
+                measure,
+                threshold,
+            )
         })
         .collect()
+}
+
+/// The exact overlap and score of two sets, if the score reaches `threshold`.
+#[must_use]
+pub fn score_pair(
+    sa: &[u64],
+    sb: &[u64],
+    measure: Measure,
+    threshold: f64,
+) -> Option<(Overlap, f64)> {
+    // A necessary count (the float slack keeps it below any count that passes the exact test
+    // below), so that hopeless pairs stop merging early.
+    let bound = match measure {
+        Measure::Jaccard => threshold * (sa.len() + sb.len()) as f64 / (1.0 + threshold),
+        Measure::Containment => threshold * sa.len().min(sb.len()) as f64,
+    };
+    let needed = (bound - 1e-6).ceil().max(1.0);
+    let o = overlap_at_least(sa, sb, needed as usize)?;
+    let score = measure.score(&o);
+    (o.shared > 0 && score >= threshold).then_some((o, score))
 }
 
 /// Score every candidate pair exactly and keep those whose score reaches `threshold`.
@@ -105,19 +141,11 @@ pub fn verify(
         .par_iter()
         .filter_map(|&(a, b)| {
             let (sa, sb) = (sets.get(a as usize), sets.get(b as usize));
-            // A necessary count (the float slack keeps it below any count that passes the
-            // exact test below), so that hopeless pairs stop merging early.
-            let bound = match measure {
-                Measure::Jaccard => threshold * (sa.len() + sb.len()) as f64 / (1.0 + threshold),
-                Measure::Containment => threshold * sa.len().min(sb.len()) as f64,
-            };
-            let needed = (bound - 1e-6).ceil().max(1.0);
-            let o = overlap_at_least(sa, sb, needed.max(1.0) as usize)?;
-            let score = measure.score(&o);
-            (o.shared > 0 && score >= threshold).then_some(Edge {
+            let (overlap, score) = score_pair(sa, sb, measure, threshold)?;
+            Some(Edge {
                 a,
                 b,
-                overlap: o,
+                overlap,
                 score,
             })
         })
