@@ -103,8 +103,8 @@ class Settings:
             threads=resolve_threads(threads),
         )
 
-    def core_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments of ``_core.cluster`` and ``_core.Stream``."""
+    def core_config(self) -> dict[str, Any]:
+        """The configuration dict of ``_core.cluster`` and ``_core.Stream``."""
         return {
             "unit": self.unit,
             "k": self.k,
@@ -120,7 +120,6 @@ class Settings:
             "df_quantile": DF_QUANTILE,
             "df_cap": self.df_cap,
             "linkage": self.linkage,
-            "threads": self.threads,
         }
 
     def result(self, ids: list[Any], raw: dict[str, Any]) -> ClusterResult:
@@ -285,7 +284,13 @@ def cluster(
     check_progress(progress)
     priority = priority_of(dates, ids)
     try:
-        raw = _core.cluster(texts, **settings.core_kwargs(), priority=priority, progress=progress)
+        raw = _core.cluster(
+            texts,
+            settings.core_config(),
+            priority=priority,
+            threads=settings.threads,
+            progress=progress,
+        )
     except UnicodeEncodeError:
         err = surrogate_error(texts, ids)
         if err is None:

@@ -111,9 +111,10 @@ seed, threads, progress
         try:
             self._core: Optional[_core.Stream] = _core.Stream(
                 self._scratch.name,
+                self._settings.core_config(),
                 memory=memory,
                 block_bytes=blocks,
-                **self._settings.core_kwargs(),
+                threads=self._settings.threads,
             )
         except BaseException:
             self._scratch.cleanup()

@@ -114,25 +114,33 @@ pub(crate) fn rank_of(order: &[u32]) -> Vec<u32> {
     rank
 }
 
-/// The candidate stage up to the prefilter: LSH bands visited in content order, batch after
-/// batch (`keys` gives a batch's key block), then the pairs of identical documents. Returns
+/// The candidate stage up to the prefilter: LSH bands visited in content `order` (documents for
+/// which `empty` holds have no signature and are left out), batch after batch (`keys` gives a
+/// batch's key block for the banding's rows), then the pairs of identical documents. Returns
 /// the sorted, unique candidate pairs.
 pub(crate) fn propose(
     pool: &rayon::ThreadPool,
     ctl: &dyn Control,
-    banding: &Banding,
+    cfg: &Config,
     fingerprints: &[u128],
     order: &[u32],
-    empty: impl Fn(usize) -> bool + Send,
-    mut keys: impl FnMut(std::ops::Range<usize>) -> Result<Vec<u64>>,
+    empty: impl Fn(usize) -> bool + Sync,
+    mut keys: impl FnMut(&Banding, std::ops::Range<usize>) -> Result<Vec<u64>>,
 ) -> Result<Vec<(u32, u32)>> {
+    let rows = order
+        .iter()
+        .copied()
+        .filter(|&d| !empty(d as usize))
+        .collect();
+    let banding = Banding::new(rows, cfg.num_perm, cfg.lsh, cfg.shingle.seed)?;
     let mut parts = Vec::new();
     in_batches(ctl, "band", banding.bands(), BANDS_PER_BATCH, |r| {
-        let block = keys(r.clone())?;
+        let block = keys(&banding, r.clone())?;
         parts.push(pool.install(|| banding.pairs(r, &block)));
         Ok(())
     })?;
-    parts.push(pool.install(|| duplicate_pairs(fingerprints, order, empty)));
+    drop(banding);
+    parts.push(pool.install(|| duplicate_pairs(fingerprints, order, &empty)));
     Ok(pool.install(|| sorted_unique_pairs(parts)))
 }
 
@@ -231,22 +239,16 @@ pub fn run<S: AsRef<str> + Sync>(
     let fps = pool.install(|| fingerprints(&sets, cfg.shingle.seed));
     let order = pool.install(|| content_order(&fps));
     let rank = rank_of(&order);
-    let rows = order
-        .iter()
-        .copied()
-        .filter(|&d| !sets.get(d as usize).is_empty())
-        .collect();
-    let banding = Banding::new(rows, k, cfg.lsh, cfg.shingle.seed)?;
     let lsh_pairs = propose(
         &pool,
         ctl,
-        &banding,
+        cfg,
         &fps,
         &order,
         |d| sets.get(d).is_empty(),
-        |r| Ok(pool.install(|| banding.keys(&sigs, k, r))),
+        |banding, r| Ok(pool.install(|| banding.keys(&sigs, k, r))),
     )?;
-    drop((banding, fps, order));
+    drop((fps, order));
     let pairs = pool.install(|| prefilter(&sets, &sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
     drop(sigs);
     times.band = t.elapsed().as_secs_f64();

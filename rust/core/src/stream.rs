@@ -25,7 +25,7 @@ use rayon::ThreadPool;
 use crate::control::{in_batches, Control};
 use crate::df::{cap_from_medians, median, BucketCounter, DfPolicy};
 use crate::error::{bad_param, Error, Result};
-use crate::lsh::{band_keys, content_order, fingerprints, Banding};
+use crate::lsh::{band_keys, content_order, fingerprints};
 use crate::parallel::pool;
 use crate::pipeline::{
     check_sizes, link, propose, rank_of, Config, Output, StageTimes, BANDS_PER_BATCH, BATCH,
@@ -228,20 +228,14 @@ impl Stream {
         let k = cfg.num_perm;
         let order = pool.install(|| content_order(&fingerprints));
         let rank = rank_of(&order);
-        let rows = order
-            .iter()
-            .copied()
-            .filter(|&d| shingles[d as usize] > 0)
-            .collect();
-        let banding = Banding::new(rows, k, cfg.lsh, cfg.shingle.seed)?;
         let lsh_pairs = propose(
             &pool,
             ctl,
-            &banding,
+            &cfg,
             &fingerprints,
             &order,
             |d| shingles[d] == 0,
-            |r| {
+            |banding, r| {
                 let file = keys[r.start / BANDS_PER_BATCH].take();
                 let file = file.ok_or_else(|| bad_param!("band batch {r:?} read twice"))?;
                 let in_doc_order = Reader::read_all::<u64>(&file)?;
@@ -249,7 +243,7 @@ impl Stream {
                 Ok(pool.install(|| by_row(&in_doc_order, banding.docs(), r.len())))
             },
         )?;
-        drop((banding, fingerprints, order));
+        drop((fingerprints, order));
         times.band = t.elapsed().as_secs_f64();
 
         let t = Instant::now();

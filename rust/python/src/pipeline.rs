@@ -62,58 +62,60 @@ pub fn edges_dict<'py>(py: Python<'py>, edges: &[Edge]) -> PyResult<Bound<'py, P
     Ok(d)
 }
 
-fn df_policy(
-    mode: &str,
-    floor: u32,
-    multiplier: f64,
-    quantile: f64,
-    cap: u32,
-) -> PyResult<DfPolicy> {
-    match mode {
-        "off" => Ok(DfPolicy::Off),
-        "auto" => Ok(DfPolicy::Auto {
-            floor,
-            multiplier,
-            quantile,
-        }),
-        "fixed" => Ok(DfPolicy::Fixed(cap)),
-        _ => Err(PyValueError::new_err(format!(
-            "df mode must be 'off', 'auto' or 'fixed', got {mode:?}"
-        ))),
-    }
-}
-
-/// The core configuration from the keyword arguments shared by `cluster` and `Stream`.
-#[allow(clippy::too_many_arguments)]
-pub fn config(
-    unit: &str,
+/// The run configuration, passed from Python as one dict (`Settings.core_config()`).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct ConfigArgs {
+    unit: String,
     k: usize,
     seed: u64,
     num_perm: usize,
     bands: usize,
     rows: usize,
-    measure: &str,
+    measure: String,
     threshold: f64,
-    df_mode: &str,
+    df_mode: String,
     df_floor: u32,
     df_multiplier: f64,
     df_quantile: f64,
     df_cap: u32,
-    linkage: &str,
-) -> PyResult<Config> {
-    Ok(Config {
-        shingle: ShingleSpec {
-            unit: convert::unit(unit)?,
-            k,
-            seed,
-        },
-        num_perm,
-        lsh: LshParams { bands, rows },
-        measure: convert::measure(measure)?,
-        threshold,
-        df: df_policy(df_mode, df_floor, df_multiplier, df_quantile, df_cap)?,
-        linkage: convert::linkage(linkage)?,
-    })
+    linkage: String,
+}
+
+impl ConfigArgs {
+    /// The core configuration (the core validates the numbers).
+    pub fn to_config(&self) -> PyResult<Config> {
+        let df = match self.df_mode.as_str() {
+            "off" => DfPolicy::Off,
+            "auto" => DfPolicy::Auto {
+                floor: self.df_floor,
+                multiplier: self.df_multiplier,
+                quantile: self.df_quantile,
+            },
+            "fixed" => DfPolicy::Fixed(self.df_cap),
+            mode => {
+                return Err(PyValueError::new_err(format!(
+                    "df mode must be 'off', 'auto' or 'fixed', got {mode:?}"
+                )))
+            }
+        };
+        Ok(Config {
+            shingle: ShingleSpec {
+                unit: convert::unit(&self.unit)?,
+                k: self.k,
+                seed: self.seed,
+            },
+            num_perm: self.num_perm,
+            lsh: LshParams {
+                bands: self.bands,
+                rows: self.rows,
+            },
+            measure: convert::measure(&self.measure)?,
+            threshold: self.threshold,
+            df,
+            linkage: convert::linkage(&self.linkage)?,
+        })
+    }
 }
 
 /// A run's output as a dict of arrays and figures.
@@ -159,48 +161,16 @@ pub fn output_dict(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyDict>> {
 
 /// Run the whole pipeline; returns a dict of arrays and figures.
 #[pyfunction]
-#[pyo3(signature = (
-    texts, *, unit, k, seed, num_perm, bands, rows, measure, threshold,
-    df_mode, df_floor, df_multiplier, df_quantile, df_cap, linkage, priority, threads, progress
-))]
-#[allow(clippy::too_many_arguments)]
-pub fn cluster<'py>(
-    py: Python<'py>,
+#[pyo3(signature = (texts, config, *, priority, threads, progress))]
+pub fn cluster(
+    py: Python<'_>,
     texts: Vec<PyBackedStr>,
-    unit: &str,
-    k: usize,
-    seed: u64,
-    num_perm: usize,
-    bands: usize,
-    rows: usize,
-    measure: &str,
-    threshold: f64,
-    df_mode: &str,
-    df_floor: u32,
-    df_multiplier: f64,
-    df_quantile: f64,
-    df_cap: u32,
-    linkage: &str,
+    config: ConfigArgs,
     priority: Option<Vec<u64>>,
     threads: usize,
     progress: Option<Py<PyAny>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let cfg = config(
-        unit,
-        k,
-        seed,
-        num_perm,
-        bands,
-        rows,
-        measure,
-        threshold,
-        df_mode,
-        df_floor,
-        df_multiplier,
-        df_quantile,
-        df_cap,
-        linkage,
-    )?;
+) -> PyResult<Bound<'_, PyDict>> {
+    let cfg = config.to_config()?;
     let ctl = PyControl::new(progress);
     let result = detached(py, || run(&texts, priority.as_deref(), &cfg, threads, &ctl))?;
     let out = result.map_err(|e| ctl.into_error(&e))?;

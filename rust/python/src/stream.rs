@@ -11,7 +11,7 @@ use simcore_core::stream;
 
 use crate::control::PyControl;
 use crate::errors::{detached, to_py};
-use crate::pipeline::{config, output_dict};
+use crate::pipeline::{output_dict, ConfigArgs};
 
 /// A run over batches of documents; `finish` returns what `cluster` returns.
 #[pyclass(module = "simcore._core")]
@@ -27,47 +27,15 @@ fn closed() -> PyErr {
 #[pymethods]
 impl Stream {
     #[new]
-    #[pyo3(signature = (
-        dir, *, memory, block_bytes, unit, k, seed, num_perm, bands, rows, measure, threshold,
-        df_mode, df_floor, df_multiplier, df_quantile, df_cap, linkage, threads
-    ))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (dir, config, *, memory, block_bytes, threads))]
     fn new(
         dir: PathBuf,
+        config: ConfigArgs,
         memory: usize,
         block_bytes: usize,
-        unit: &str,
-        k: usize,
-        seed: u64,
-        num_perm: usize,
-        bands: usize,
-        rows: usize,
-        measure: &str,
-        threshold: f64,
-        df_mode: &str,
-        df_floor: u32,
-        df_multiplier: f64,
-        df_quantile: f64,
-        df_cap: u32,
-        linkage: &str,
         threads: usize,
     ) -> PyResult<Self> {
-        let cfg = config(
-            unit,
-            k,
-            seed,
-            num_perm,
-            bands,
-            rows,
-            measure,
-            threshold,
-            df_mode,
-            df_floor,
-            df_multiplier,
-            df_quantile,
-            df_cap,
-            linkage,
-        )?;
+        let cfg = config.to_config()?;
         let inner =
             stream::Stream::new(cfg, &dir, memory, block_bytes, threads).map_err(|e| to_py(&e))?;
         Ok(Stream { inner: Some(inner) })
