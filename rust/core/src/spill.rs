@@ -1,10 +1,10 @@
 //! Spill files: flat arrays of little-endian integers in a scratch directory, written in order
-//! and read back in order or by range, so that a corpus larger than memory can pass through the
-//! stages. A file stays in memory until it outgrows its limit. They live only for one run;
-//! nothing here is a persistent format.
+//! and read back in order or at any position, so that a corpus larger than memory can pass
+//! through the stages. A file stays in memory while the run's [`Budget`] allows. They live only
+//! for one run; nothing here is a persistent format.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Cursor, ErrorKind, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Cursor, ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -99,7 +99,6 @@ impl Drop for Held {
 }
 
 /// A finished spill file: on disk, or still in memory when the budget allowed.
-#[derive(Clone)]
 pub enum Spilled {
     /// Written to this path.
     File(PathBuf),
@@ -282,24 +281,6 @@ impl Reader {
         Ok(())
     }
 
-    /// The next value.
-    pub fn read_one<T: Word>(&mut self) -> Result<T> {
-        let mut v = [T::default()];
-        self.read(&mut v)?;
-        Ok(v[0])
-    }
-
-    /// Move to value `index` (of type `T`).
-    pub fn seek<T: Word>(&mut self, index: u64) -> Result<()> {
-        let at = SeekFrom::Start(index * T::BYTES as u64);
-        match &mut self.inp {
-            Source::File(f) => f.seek(at),
-            Source::Memory(c) => c.seek(at),
-        }
-        .map_err(|e| io_error(&self.path, "read", &e))?;
-        Ok(())
-    }
-
     /// Read a whole spill file as values of type `T`.
     pub fn read_all<T: Word>(spilled: &Spilled) -> Result<Vec<T>> {
         let len = match spilled {
@@ -418,11 +399,10 @@ mod tests {
             let mut back = vec![0u64; 10_000];
             r.read(&mut back).unwrap();
             assert_eq!(back, values);
-            assert_eq!(r.read_one::<u32>().unwrap(), 7);
-            assert_eq!(r.read_one::<u32>().unwrap(), 8);
-            assert!(matches!(r.read_one::<u32>(), Err(Error::Io(_))));
-            r.seek::<u64>(5).unwrap();
-            assert_eq!(r.read_one::<u64>().unwrap(), values[5]);
+            let mut two = [0u32; 2];
+            r.read(&mut two).unwrap();
+            assert_eq!(two, [7, 8]);
+            assert!(matches!(r.read(&mut [0u32]), Err(Error::Io(_))));
             assert_eq!(Reader::read_all::<u32>(&spilled).unwrap().len(), 20_002);
             let random = RandomReader::open(&spilled).unwrap();
             let (mut three, mut scratch) = ([0u64; 3], Vec::new());
