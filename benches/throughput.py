@@ -2,9 +2,14 @@
 
 Each system runs in a fresh process (so peak RSS is its own), on the same documents: real
 articles from ../shared/corpora republished by simcore.syndicate. Prints MB/s, docs/s, peak
-RSS, pairwise F1 against the story labels, and the ratios to gaoya and to the twin.
+RSS, pairwise F1 against the story labels, and the ratios to gaoya and to the twin. With
+``--repeat N`` every system runs N times, in rounds whose order alternates, and the figures
+are medians. The last line compares simcore's defaults (containment, boilerplate suppression,
+guarded linkage) with the plain Jaccard pipeline of simcore 0.1 (Jaccard 0.5, no
+suppression, connected components).
 
     python benches/throughput.py --docs 20000 --threads 1 2
+    python benches/throughput.py --systems simcore simcore-jaccard --repeat 7
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 import os
 import pickle
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,25 +66,28 @@ def run_one(system: str, path: Path, threads: int) -> dict[str, Any]:
         texts, labels = pickle.load(f)
     rss_loaded = peak_rss_mb()
     stages: dict[str, float] = {}
+    import simcore
+
     t = time.perf_counter()
     if system == "simcore":
-        import simcore
-
         r = simcore.cluster(texts, threads=threads)
         out = r.labels.tolist()
         stages = r.stats["seconds"]
     elif system == "simcore-jaccard":
-        import simcore
-
         r = simcore.cluster(
-            texts, measure="jaccard", threshold=0.5, boilerplate="off", threads=threads
+            texts,
+            measure="jaccard",
+            threshold=0.5,
+            boilerplate="off",
+            linkage="components",
+            threads=threads,
         )
         out = r.labels.tolist()
         stages = r.stats["seconds"]
     elif system == "twin":
         from simcore import twin
 
-        out = twin.cluster(texts)["labels"]  # type: ignore[assignment]
+        out = twin.cluster(texts)["labels"]
     else:
         from simcore import _peers
 
@@ -110,6 +119,7 @@ def main() -> None:
         nargs="+",
         default=["simcore", "simcore-jaccard", "gaoya", "rensa", "datasketch", "twin"],
     )
+    ap.add_argument("--repeat", type=int, default=1, help="runs per system; medians reported")
     ap.add_argument("--child", nargs=3, metavar=("SYSTEM", "PATH", "THREADS"))
     args = ap.parse_args()
     if args.child:
@@ -119,23 +129,28 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.pkl"
         build_corpus(args.docs, corpus)
-        rows = []
+        runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
         for threads in args.threads:
-            for system in args.systems:
-                if system in ("twin", "datasketch", "rensa") and threads > 1:
-                    continue  # single-threaded by design
-                p = subprocess.run(
-                    [sys.executable, __file__, "--child", system, str(corpus), str(threads)],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-                if p.returncode != 0:
-                    print(
-                        f"{system}: failed: {p.stderr.strip().splitlines()[-1:]}", file=sys.stderr
+            systems = [
+                s
+                for s in args.systems
+                # single-threaded by design
+                if not (s in ("twin", "datasketch", "rensa") and threads > 1)
+            ]
+            for round_ in range(max(1, args.repeat)):
+                for system in systems if round_ % 2 == 0 else systems[::-1]:
+                    p = subprocess.run(
+                        [sys.executable, __file__, "--child", system, str(corpus), str(threads)],
+                        capture_output=True,
+                        text=True,
+                        check=False,
                     )
-                    continue
-                rows.append(json.loads(p.stdout))
+                    if p.returncode != 0:
+                        err = p.stderr.strip().splitlines()[-1:]
+                        print(f"{system}: failed: {err}", file=sys.stderr)
+                        continue
+                    runs.setdefault((system, threads), []).append(json.loads(p.stdout))
+        rows = [median_row(v) for v in runs.values()]
         by = {(r["system"], r["threads"]): r for r in rows}
         head = f"{'system':<16}{'thr':>4}{'sec':>9}{'MB/s':>9}{'docs/s':>10}{'RSS MB':>9}{'F1':>8}"
         first = rows[0]
@@ -154,7 +169,25 @@ def main() -> None:
                 f"  {vs_g:>8} {vs_t:>7}"
             )
             if r["stages"]:
-                print("      stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in r["stages"].items()))
+                print("      stages: " + ", ".join(f"{k} {v:.3f}s" for k, v in r["stages"].items()))
+        for threads in args.threads:
+            c, j = by.get(("simcore", threads)), by.get(("simcore-jaccard", threads))
+            if c and j:
+                print(
+                    f"{threads} thread(s): defaults take {c['seconds'] / j['seconds']:.2f}x "
+                    f"the plain Jaccard pipeline ({c['seconds']:.3f} s vs {j['seconds']:.3f} s,"
+                    f" medians of {c['runs']})"
+                )
+
+
+def median_row(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One system's figures: the median seconds and stage times, the largest peak RSS."""
+    row = dict(runs[0])
+    row["seconds"] = statistics.median(r["seconds"] for r in runs)
+    row["peak_rss_MB"] = max(r["peak_rss_MB"] for r in runs)
+    row["stages"] = {k: statistics.median(r["stages"][k] for r in runs) for k in row["stages"]}
+    row["runs"] = len(runs)
+    return row
 
 
 if __name__ == "__main__":
