@@ -197,7 +197,7 @@ pub fn run<S: AsRef<str> + Sync>(
     let t = Instant::now();
     let mut sets = ShingleSets::default();
     in_batches(ctl, "shingle", n, BATCH, |r| {
-        sets.extend(&pool.install(|| ShingleSets::from_texts(&texts[r], &cfg.shingle)));
+        pool.install(|| sets.push_texts(&texts[r], &cfg.shingle));
         Ok(())
     })?;
     times.shingle = t.elapsed().as_secs_f64();

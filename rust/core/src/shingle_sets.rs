@@ -16,6 +16,14 @@ impl ShingleSets {
     /// Shingle a batch of documents in parallel (results do not depend on the thread count).
     #[must_use]
     pub fn from_texts<S: AsRef<str> + Sync>(texts: &[S], spec: &ShingleSpec) -> Self {
+        let mut sets = Self::default();
+        sets.push_texts(texts, spec);
+        sets
+    }
+
+    /// Shingle a batch of documents in parallel and append their sets (each hash is copied
+    /// once, from its document's set into the flat array).
+    pub fn push_texts<S: AsRef<str> + Sync>(&mut self, texts: &[S], spec: &ShingleSpec) {
         let parts: Vec<(Vec<u64>, u32)> = texts
             .par_iter()
             .map_init(Vec::new, |scratch, t| {
@@ -23,8 +31,16 @@ impl ShingleSets {
                 (s.hashes, u32::try_from(s.tokens).unwrap_or(u32::MAX))
             })
             .collect();
-        let (sets, tokens) = parts.into_iter().unzip();
-        Self::from_sets(sets, tokens)
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        self.hashes
+            .reserve(parts.iter().map(|(set, _)| set.len()).sum());
+        for (set, tokens) in parts {
+            self.hashes.extend_from_slice(&set);
+            self.offsets.push(self.hashes.len());
+            self.tokens.push(tokens);
+        }
     }
 
     /// Build from per-document sets (each must already be sorted and unique).
