@@ -48,7 +48,7 @@ pub struct Shingled {
     pub tokens: usize,
 }
 
-/// Every byte of a word set to `b`.
+/// A `u64` whose eight bytes all equal `b`.
 const fn bytes(b: u8) -> u64 {
     0x0101_0101_0101_0101 * b as u64
 }
@@ -251,9 +251,9 @@ const INSERTION_MAX: usize = 32;
 /// Shingle hashes sorted ascending, without duplicates.
 ///
 /// The hashes are uniform, so a counting pass over their top bits (about one bucket per hash)
-/// puts each within a few places of its rank, and an insertion sort finishes each bucket: about
-/// 3x faster than a comparison sort on a news article's few hundred shingles. A bucket that
-/// is long anyway (repeated shingles, or hashes chosen to collide) is sorted by comparison.
+/// puts each within a few places of its rank, and an insertion sort finishes each bucket (the
+/// criterion shingle stage runs about 10% faster than with a comparison sort). A bucket that is
+/// long anyway (repeated shingles, or hashes chosen to collide) is sorted by comparison.
 fn sorted_unique(hashes: Vec<u64>) -> Vec<u64> {
     let n = hashes.len();
     if n < 64 {
