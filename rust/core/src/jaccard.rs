@@ -217,13 +217,8 @@ mod tests {
 
     #[test]
     fn split_merges_agree_with_a_set() {
-        let mut x = 7u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % 500
-        };
+        let mut rng = crate::testing::xorshift(7);
+        let mut next = move || rng() % 500;
         for _ in 0..300 {
             let (la, lb) = (next() as usize, next() as usize);
             let mut a: Vec<u64> = (0..la).map(|_| next()).collect();

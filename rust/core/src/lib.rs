@@ -20,6 +20,8 @@ pub mod shingle_sets;
 pub mod signatures;
 pub mod spill;
 pub mod stream;
+#[cfg(test)]
+mod testing;
 pub mod unicode;
 #[allow(clippy::unreadable_literal)] // generated tables
 mod unicode_tables;

@@ -79,13 +79,11 @@ mod tests {
 
     #[test]
     fn sorts_like_the_standard_library() {
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         for (len, bits) in [(0, 8), (10, 64), (1000, 17), (5000, 64), (70_000, 40)] {
             let mut keys: Vec<u64> = (0..len)
                 .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
+                    let x = next();
                     if bits == 64 {
                         x
                     } else {

@@ -329,12 +329,10 @@ mod tests {
 
     #[test]
     fn ascii_words_hash_like_their_bytes() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         let mut text = Vec::new();
         for _ in 0..3000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = next();
             // Words of 1 to 70 bytes (across the 8-byte steps), mixed case, digits, separators.
             let len = (x % 70) as usize + 1;
             text.extend((0..len).map(|i| b"aZ9kQx0Mw"[(x as usize >> (i % 40)) % 9]));
@@ -356,13 +354,7 @@ mod tests {
 
     #[test]
     fn hashes_sort_like_the_standard_library() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::testing::xorshift(0x9E37_79B9_7F4A_7C15);
         for n in [0, 1, 63, 64, 65, 400, 1023, 1024, 5000, 100_000] {
             // Uniform hashes, with repeats, and a run sharing its top bits.
             let mut v: Vec<u64> = (0..n).map(|_| next()).collect();

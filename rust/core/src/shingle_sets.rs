@@ -21,8 +21,7 @@ impl ShingleSets {
         sets
     }
 
-    /// Shingle a batch of documents in parallel and append their sets (each hash is copied
-    /// once, from its document's set into the flat array).
+    /// Shingle a batch of documents in parallel and append their sets.
     pub fn push_texts<S: AsRef<str> + Sync>(&mut self, texts: &[S], spec: &ShingleSpec) {
         let parts: Vec<(Vec<u64>, u32)> = texts
             .par_iter()
@@ -31,6 +30,21 @@ impl ShingleSets {
                 (s.hashes, u32::try_from(s.tokens).unwrap_or(u32::MAX))
             })
             .collect();
+        self.append(parts);
+    }
+
+    /// Build from per-document sets (each must already be sorted and unique).
+    #[must_use]
+    pub fn from_sets(sets: Vec<Vec<u64>>, tokens: Vec<u32>) -> Self {
+        debug_assert_eq!(sets.len(), tokens.len());
+        let mut out = Self::default();
+        out.append(sets.into_iter().zip(tokens).collect());
+        out
+    }
+
+    /// Append documents given as (set, token count): each hash is copied once, from its
+    /// document's set into the flat array.
+    fn append(&mut self, parts: Vec<(Vec<u64>, u32)>) {
         if self.offsets.is_empty() {
             self.offsets.push(0);
         }
@@ -40,24 +54,6 @@ impl ShingleSets {
             self.hashes.extend_from_slice(&set);
             self.offsets.push(self.hashes.len());
             self.tokens.push(tokens);
-        }
-    }
-
-    /// Build from per-document sets (each must already be sorted and unique).
-    #[must_use]
-    pub fn from_sets(sets: Vec<Vec<u64>>, tokens: Vec<u32>) -> Self {
-        let mut offsets = Vec::with_capacity(sets.len() + 1);
-        offsets.push(0);
-        let total = sets.iter().map(Vec::len).sum();
-        let mut hashes = Vec::with_capacity(total);
-        for s in sets {
-            hashes.extend_from_slice(&s);
-            offsets.push(hashes.len());
-        }
-        ShingleSets {
-            offsets,
-            hashes,
-            tokens,
         }
     }
 
@@ -71,18 +67,6 @@ impl ShingleSets {
             hashes,
             tokens,
         }
-    }
-
-    /// Append another batch.
-    pub fn extend(&mut self, other: &ShingleSets) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
-        let base = self.hashes.len();
-        self.hashes.extend_from_slice(&other.hashes);
-        self.offsets
-            .extend(other.offsets.iter().skip(1).map(|o| o + base));
-        self.tokens.extend_from_slice(&other.tokens);
     }
 
     /// Keep, in each document, the hashes at the flat positions (indices into
