@@ -87,12 +87,23 @@ fn load(text: &[u8], at: usize) -> u64 {
     }
 }
 
+/// The first `n` (at most 8) bytes of `step`, lower-cased, the rest zero: letters and digits
+/// lower-case by setting bit 5 (digits have it already).
+#[inline]
+fn lower_step(step: u64, n: usize) -> u64 {
+    let keep = if n >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * n)) - 1
+    };
+    (step | bytes(0x20)) & keep
+}
+
 /// Hash the words of `text` (already known to need no normalisation beyond ASCII lower-casing):
 /// the same hash as [`hash_bytes`] of the lower-cased word.
 ///
-/// The text is read 8 bytes at a time: a word's end, the next word's start and each 8-byte
-/// step of the hash come from masks over the whole word (letters and digits lower-case by
-/// setting bit 5, which digits have already), so no branch waits on each byte.
+/// The text is read 8 bytes at a time: a word's start and end come from masks over the whole
+/// step, so no branch waits on each byte, and the hash takes the steps as they are.
 fn ascii_word_hashes(text: &[u8], seed: u64, out: &mut Vec<u64>) {
     let mut i = 0;
     loop {
@@ -106,31 +117,31 @@ fn ascii_word_hashes(text: &[u8], seed: u64, out: &mut Vec<u64>) {
             starts = word_bytes(load(text, i));
         }
         i += starts.trailing_zeros() as usize / 8;
+        let first = load(text, i);
+        let ends = !word_bytes(first) & bytes(0x80);
+        if ends != 0 {
+            // Most words end within their first 8 bytes: hash the step already loaded.
+            let len = ends.trailing_zeros() as usize / 8;
+            let h = seed ^ (len as u64).wrapping_mul(P1);
+            out.push(fmix64(fold(h ^ lower_step(first, len) ^ P3, P2)));
+            i += len;
+            continue;
+        }
+        // A longer word ends in the first 8-byte step with a byte that is not a letter or digit.
         let start = i;
-        // The word ends in the first 8-byte step with a byte that is not a letter or digit.
-        let mut len = 0;
+        let mut len = 8;
         loop {
-            let w = load(text, i);
-            let ends = !word_bytes(w) & bytes(0x80);
+            let ends = !word_bytes(load(text, start + len)) & bytes(0x80);
             if ends != 0 {
                 len += ends.trailing_zeros() as usize / 8;
                 break;
             }
             len += 8;
-            i += 8;
         }
         i = start + len;
         let mut h = seed ^ (len as u64).wrapping_mul(P1);
-        let mut at = start;
-        while at < i {
-            let n = (i - at).min(8);
-            let keep = if n == 8 {
-                u64::MAX
-            } else {
-                (1u64 << (8 * n)) - 1
-            };
-            h = fold(h ^ ((load(text, at) | bytes(0x20)) & keep) ^ P3, P2);
-            at += 8;
+        for at in (start..i).step_by(8) {
+            h = fold(h ^ lower_step(load(text, at), (i - at).min(8)) ^ P3, P2);
         }
         out.push(fmix64(h));
     }
