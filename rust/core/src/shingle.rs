@@ -275,25 +275,26 @@ fn sorted_unique(hashes: Vec<u64>) -> Vec<u64> {
     }
     let bits = (usize::BITS - 1 - n.leading_zeros()).min(SORT_BITS);
     let shift = 64 - bits;
-    let mut start = [0usize; (1 << SORT_BITS) + 1];
-    let start = &mut start[..=(1 << bits)];
+    // Each bucket's size, then where it starts; the scatter moves each start to its end.
+    let mut at = [0usize; 1 << SORT_BITS];
+    let at = &mut at[..1 << bits];
     for &h in &hashes {
-        start[(h >> shift) as usize + 1] += 1;
+        at[(h >> shift) as usize] += 1;
     }
-    for b in 1..start.len() {
-        start[b] += start[b - 1];
+    let mut sum = 0;
+    for a in at.iter_mut() {
+        (*a, sum) = (sum, sum + *a);
     }
     let mut out = vec![0u64; n];
-    let mut fill = [0usize; 1 << SORT_BITS];
-    let fill = &mut fill[..1 << bits];
-    fill.copy_from_slice(&start[..1 << bits]);
     for &h in &hashes {
         let b = (h >> shift) as usize;
-        out[fill[b]] = h;
-        fill[b] += 1;
+        out[at[b]] = h;
+        at[b] += 1;
     }
-    for w in start.windows(2) {
-        let bucket = &mut out[w[0]..w[1]];
+    let mut from = 0;
+    for &end in at.iter() {
+        let bucket = &mut out[from..end];
+        from = end;
         if bucket.len() > INSERTION_MAX {
             bucket.sort_unstable();
             continue;
