@@ -46,87 +46,146 @@ fn split_by<'a, T>(mut rest: &'a mut [T], starts: &[usize]) -> Vec<&'a mut [T]> 
     parts
 }
 
+/// Most entries one pass of [`DfTable::build`] scatters: its buffer is reused by the next pass,
+/// so the memory the count needs beyond the table is about this many hashes, not all of them.
+/// (Memory touched for the first time is the dearest: on a fresh virtual machine the first
+/// write to a page can cost more than the counting done in it.)
+const PASS_ENTRIES: usize = 1 << 26;
+
+/// A run of documents that one task of [`DfTable::build`] handles, and where each document's
+/// next pass starts within its sorted set.
+struct Chunk {
+    /// The documents of the run.
+    docs: std::ops::Range<usize>,
+    /// Flat positions of the run: its documents' hashes, one after another.
+    flat: std::ops::Range<usize>,
+    /// Per document, the flat start of the hashes of the pass underway.
+    from: Vec<usize>,
+    /// Per document, the flat end of the hashes of the pass underway.
+    to: Vec<usize>,
+}
+
 impl DfTable {
     /// Count, for each entry, the documents that contain the same shingle (a set holds each
     /// hash once, so a hash's count is its document frequency).
     ///
-    /// Hashes are uniform, so they are partitioned by their top bits into buckets of tens of
-    /// thousands, each counted in an open-addressing table that stays in cache. The
-    /// partition is a parallel radix pass over chunks of the flat hash array: each chunk
-    /// scatters into its own region, buckets are counted in parallel across the regions, each
-    /// hash is overwritten by its count in place, and each chunk then reads its counts back in
-    /// its own order. The counts are exact, so the table is the same for any thread count.
+    /// Hashes are uniform, so they are partitioned by their top bits: first into passes of at
+    /// most [`PASS_ENTRIES`], then, within a pass, into buckets of tens of thousands, each
+    /// counted in an open-addressing table that stays in cache. Each set is sorted, so a
+    /// pass's hashes are a run of each set. A pass is a parallel radix pass over runs of
+    /// documents: each run scatters into its own region, buckets are counted in parallel across
+    /// the regions, each hash is overwritten by its count in place, and each run then reads
+    /// its counts back in its own order. The counts are exact, so the table is the same for
+    /// any thread count.
     #[must_use]
     pub fn build(sets: &ShingleSets) -> Self {
+        Self::build_in_passes(sets, PASS_ENTRIES)
+    }
+
+    /// [`Self::build`] with passes of at most `pass_entries` (up to 256 passes).
+    fn build_in_passes(sets: &ShingleSets, pass_entries: usize) -> Self {
         let hashes = sets.hashes();
         let n = hashes.len();
+        let pass_bits =
+            (usize::BITS - (n.saturating_sub(1) / pass_entries.max(1)).leading_zeros()).min(8);
+        let passes = 1u64 << pass_bits;
         // Buckets of about 32k entries, so that a bucket's table fits in L2 (at 77M entries,
         // 256 buckets of 300k made the counting miss cache and cost 30x); at most 2048, a
         // number of streams the scatter still writes efficiently.
-        let bits = (usize::BITS - n.max(1).leading_zeros())
+        let per_pass = (n >> pass_bits).max(1);
+        let bits = (usize::BITS - per_pass.leading_zeros())
             .saturating_sub(15)
             .clamp(1, 11);
         let buckets = 1usize << bits;
-        let bucket_of = |h: u64| (h >> (64 - bits)) as usize;
-        let chunk = n.div_ceil(4 * rayon::current_num_threads()).max(1);
-
-        // Each chunk's bucket sizes; its region starts where the previous chunk's ends.
-        let sizes: Vec<Vec<usize>> = hashes
-            .par_chunks(chunk)
-            .map(|c| {
-                let mut size = vec![0usize; buckets];
-                for &h in c {
-                    size[bucket_of(h)] += 1;
-                }
-                size
-            })
-            .collect();
-        let mut scattered = vec![0u64; n];
-        let regions = split_by(&mut scattered, &prefix_sums(sizes.iter().map(|_| chunk), n));
-        regions
-            .into_par_iter()
-            .zip(hashes.par_chunks(chunk))
-            .zip(&sizes)
-            .for_each(|((region, c), size)| {
-                let mut fill = prefix_sums(size.iter().copied(), c.len());
-                for &h in c {
-                    let b = bucket_of(h);
-                    region[fill[b]] = h;
-                    fill[b] += 1;
-                }
-            });
-
-        // Gather each bucket's parts from all regions and count it.
-        let mut parts: Vec<Vec<&mut [u64]>> = (0..buckets).map(|_| Vec::new()).collect();
-        let mut rest = scattered.as_mut_slice();
-        for size in &sizes {
-            for (b, &len) in size.iter().enumerate() {
-                let (head, tail) = rest.split_at_mut(len);
-                parts[b].push(head);
-                rest = tail;
-            }
-        }
-        parts
-            .into_par_iter()
-            .for_each_init(BucketCounter::default, |counter, mut bucket| {
-                counter.count(&mut bucket, bits);
-            });
-
-        // Read the counts back in each chunk's own order.
+        let bucket_of = |h: u64| ((h << pass_bits) >> (64 - bits)) as usize;
+        let mut chunks = chunks_of(sets, n.div_ceil(4 * rayon::current_num_threads()).max(1));
         let mut at = vec![0u32; n];
-        at.par_chunks_mut(chunk)
-            .zip(hashes.par_chunks(chunk))
-            .zip(&sizes)
-            .enumerate()
-            .for_each(|(i, ((out, c), size))| {
-                let region = &scattered[i * chunk..];
-                let mut fill = prefix_sums(size.iter().copied(), c.len());
-                for (slot, &h) in out.iter_mut().zip(c) {
-                    let b = bucket_of(h);
-                    *slot = region[fill[b]] as u32;
-                    fill[b] += 1;
+        let mut scattered: Vec<u64> = Vec::new();
+        for pass in 0..passes {
+            // The pass takes the hashes below `end` that earlier passes left.
+            let end = (pass + 1 < passes).then(|| (pass + 1) << (64 - pass_bits));
+            let sizes: Vec<Vec<usize>> = chunks
+                .par_iter_mut()
+                .map(|c| {
+                    let mut size = vec![0usize; buckets];
+                    for ((d, &from), to) in c.docs.clone().zip(&c.from).zip(&mut c.to) {
+                        let rest = &hashes[from..sets.range(d).end];
+                        let mut taken = 0;
+                        for &h in rest.iter().take_while(|&&h| end.is_none_or(|e| h < e)) {
+                            size[bucket_of(h)] += 1;
+                            taken += 1;
+                        }
+                        *to = from + taken;
+                    }
+                    size
+                })
+                .collect();
+            let lens: Vec<usize> = sizes.iter().map(|s| s.iter().sum()).collect();
+            let total: usize = lens.iter().sum();
+            if scattered.len() < total {
+                scattered.resize(total, 0);
+            }
+            let region_starts = prefix_sums(lens.iter().copied(), total);
+            let regions = split_by(&mut scattered[..total], &region_starts);
+            regions
+                .into_par_iter()
+                .zip(&chunks)
+                .zip(&sizes)
+                .for_each(|((region, c), size)| {
+                    let mut fill = prefix_sums(size.iter().copied(), region.len());
+                    for (&from, &to) in c.from.iter().zip(&c.to) {
+                        for &h in &hashes[from..to] {
+                            let b = bucket_of(h);
+                            region[fill[b]] = h;
+                            fill[b] += 1;
+                        }
+                    }
+                });
+
+            // Gather each bucket's parts from all regions and count it.
+            let mut parts: Vec<Vec<&mut [u64]>> = (0..buckets).map(|_| Vec::new()).collect();
+            let mut rest = &mut scattered[..total];
+            for size in &sizes {
+                for (b, &len) in size.iter().enumerate() {
+                    let (head, tail) = rest.split_at_mut(len);
+                    parts[b].push(head);
+                    rest = tail;
                 }
-            });
+            }
+            parts
+                .into_par_iter()
+                .for_each_init(BucketCounter::default, |counter, mut bucket| {
+                    counter.count(&mut bucket, pass_bits + bits);
+                });
+
+            // Read the counts back in each run's own order; the next pass starts where this
+            // one ended.
+            let at_parts = split_by(
+                &mut at,
+                &chunks
+                    .iter()
+                    .map(|c| c.flat.start)
+                    .chain([n])
+                    .collect::<Vec<_>>(),
+            );
+            at_parts
+                .into_par_iter()
+                .zip(chunks.par_iter_mut())
+                .zip(&sizes)
+                .zip(&region_starts)
+                .for_each(|(((out, c), size), &start)| {
+                    let region = &scattered[start..];
+                    let mut fill = prefix_sums(size.iter().copied(), region.len());
+                    for (from, &to) in c.from.iter_mut().zip(&c.to) {
+                        for p in *from..to {
+                            let b = bucket_of(hashes[p]);
+                            out[p - c.flat.start] = region[fill[b]] as u32;
+                            fill[b] += 1;
+                        }
+                        *from = to;
+                    }
+                });
+        }
         DfTable { at }
     }
 
@@ -135,6 +194,28 @@ impl DfTable {
     pub fn of_doc<'a>(&'a self, sets: &ShingleSets, d: usize) -> &'a [u32] {
         &self.at[sets.range(d)]
     }
+}
+
+/// Runs of whole documents holding about `entries` hashes each (a run holds at least one
+/// document), covering every document.
+fn chunks_of(sets: &ShingleSets, entries: usize) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    let mut first = 0;
+    while first < sets.len() {
+        let start = sets.range(first).start;
+        let mut last = first + 1;
+        while last < sets.len() && sets.range(last).end - start <= entries {
+            last += 1;
+        }
+        chunks.push(Chunk {
+            flat: start..sets.range(last - 1).end,
+            from: (first..last).map(|d| sets.range(d).start).collect(),
+            to: vec![0; last - first],
+            docs: first..last,
+        });
+        first = last;
+    }
+    chunks
 }
 
 /// Start offsets of consecutive parts of the given lengths (offsets are clamped at `total`,
@@ -260,5 +341,42 @@ mod tests {
         assert_eq!(s.get(3), &[9], "a document never loses every shingle");
         assert_eq!(dropped, 3);
         assert_eq!(s.tokens(), sets.tokens());
+    }
+
+    #[test]
+    fn passes_count_like_a_map() {
+        use std::collections::HashMap;
+        let mut next = crate::testing::xorshift(3);
+        // Hashes spread over the whole range (so that every pass has some), drawn from a small
+        // pool so that documents share them; some documents empty.
+        let pool: Vec<u64> = (0..300).map(|_| next()).collect();
+        let sets: Vec<Vec<u64>> = (0..200)
+            .map(|_| {
+                let len = (next() % 40) as usize * usize::from(next() % 9 != 0);
+                let mut s: Vec<u64> = (0..len).map(|_| pool[(next() % 300) as usize]).collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            })
+            .collect();
+        let mut df: HashMap<u64, u32> = HashMap::new();
+        for &h in sets.iter().flatten() {
+            *df.entry(h).or_default() += 1;
+        }
+        let tokens = vec![5; sets.len()];
+        let sets = ShingleSets::from_sets(sets, tokens);
+        for pass_entries in [1, 7, 100, 1000, usize::MAX] {
+            let t = DfTable::build_in_passes(&sets, pass_entries);
+            for d in 0..sets.len() {
+                let expected: Vec<u32> = sets.get(d).iter().map(|h| df[h]).collect();
+                assert_eq!(
+                    t.of_doc(&sets, d),
+                    expected,
+                    "doc {d}, passes of {pass_entries}"
+                );
+            }
+        }
+        let none = ShingleSets::from_sets(Vec::new(), Vec::new());
+        assert!(DfTable::build_in_passes(&none, 1).at.is_empty());
     }
 }

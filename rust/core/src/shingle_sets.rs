@@ -88,6 +88,8 @@ impl ShingleSets {
             start = end;
         }
         self.hashes.truncate(write);
+        // Give the dropped tail back (a shrink in place), for the later stages to use.
+        self.hashes.shrink_to_fit();
         before - write
     }
 
