@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::verify::Edge;
 
 /// How verified edges become clusters.
@@ -81,7 +83,8 @@ impl UnionFind {
         x
     }
 
-    fn union(&mut self, ra: u32, rb: u32, score: f64) {
+    /// Join the groups of roots `ra` and `rb`; returns (new root, absorbed root).
+    fn union(&mut self, ra: u32, rb: u32, score: f64) -> (u32, u32) {
         let (big, small) = if self.members[ra as usize].len() >= self.members[rb as usize].len() {
             (ra, rb)
         } else {
@@ -94,6 +97,7 @@ impl UnionFind {
             .min(self.weakest[small as usize])
             .min(score);
         self.weakest[big as usize] = if w.is_nan() { score } else { w };
+        (big, small)
     }
 }
 
@@ -130,10 +134,11 @@ impl Adjacency {
 }
 
 /// Edges in processing order: best score first, then by the content ranks of their ends. The
-/// order is total (no two edges share both ends), so sorting packed keys gives it exactly.
+/// order is total (no two edges share both ends), so sorting packed keys gives it exactly, in
+/// parallel or not.
 fn ordered<'a>(edges: &'a [Edge], rank: &[u32]) -> Vec<&'a Edge> {
     let mut keys: Vec<(u64, u64, u32)> = edges
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, e)| {
             let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
@@ -143,44 +148,94 @@ fn ordered<'a>(edges: &'a [Edge], rank: &[u32]) -> Vec<&'a Edge> {
             (best_first, ends, i as u32)
         })
         .collect();
-    keys.sort_unstable();
+    keys.par_sort_unstable();
     keys.iter().map(|k| &edges[k.2 as usize]).collect()
 }
 
-/// Are the edges between groups `ra` and `rb` broad enough to join them (see [`Linkage::Guarded`])?
-fn supported(uf: &UnionFind, adj: &Adjacency, ra: u32, rb: u32) -> bool {
-    let (sa, sb) = (uf.members[ra as usize].len(), uf.members[rb as usize].len());
-    let (small, large, small_len, large_len) = if sa <= sb {
-        (ra, rb, sa, sb)
+/// The number of members a group of `len` needs for a share `share` (at least two, or the one
+/// member of a single).
+fn needed(len: usize, share: f64) -> usize {
+    if len < 2 {
+        1
     } else {
-        (rb, ra, sb, sa)
-    };
-    if small_len < 2 && large_len < 2 {
-        return true;
+        ((share * len as f64).ceil() as usize).max(2)
     }
-    let mut linked_small = 0usize;
-    let mut large_ends: Vec<u32> = Vec::new();
-    for &m in &uf.members[small as usize] {
-        let mut linked = false;
-        for &(nb, _) in adj.of(m) {
-            if uf.root(nb) == large {
-                linked = true;
-                large_ends.push(nb);
+}
+
+/// Marks of the documents seen by the current [`Guard::supported`] call.
+struct Guard {
+    seen: Vec<u32>,
+    stamp: u32,
+    /// Per group root, the number of adjacency entries of its members.
+    degree: Vec<usize>,
+}
+
+impl Guard {
+    fn new(adj: &Adjacency, n: usize) -> Self {
+        Guard {
+            seen: vec![0; n],
+            stamp: 0,
+            degree: (0..n as u32).map(|x| adj.of(x).len()).collect(),
+        }
+    }
+
+    /// Are the edges between groups `ra` and `rb` broad enough to join them (see
+    /// [`Linkage::Guarded`])? Walks the group with fewer adjacency entries: the members of one
+    /// group that have an edge into the other, and the distinct members they reach there, are
+    /// the two counts the guard needs, whichever side they are counted from. Stops as soon as
+    /// the verdict is certain.
+    fn supported(&mut self, uf: &UnionFind, adj: &Adjacency, ra: u32, rb: u32) -> bool {
+        let (sa, sb) = (uf.members[ra as usize].len(), uf.members[rb as usize].len());
+        if sa < 2 && sb < 2 {
+            return true;
+        }
+        let (small, large) = if sa <= sb { (ra, rb) } else { (rb, ra) };
+        let need_small = needed(sa.min(sb), GUARD_SUPPORT);
+        let need_large = needed(sa.max(sb), GUARD_REACH);
+        let (walk, other) = if self.degree[small as usize] <= self.degree[large as usize] {
+            (small, large)
+        } else {
+            (large, small)
+        };
+        // Walked members with an edge into `other`, and distinct members of `other` reached.
+        let (need_linked, need_reached) = if walk == small {
+            (need_small, need_large)
+        } else {
+            (need_large, need_small)
+        };
+        if self.stamp == u32::MAX {
+            self.seen.fill(0);
+            self.stamp = 0;
+        }
+        self.stamp += 1;
+        let (mut linked, mut reached) = (0usize, 0usize);
+        let members = &uf.members[walk as usize];
+        for (i, &m) in members.iter().enumerate() {
+            if linked + (members.len() - i) < need_linked {
+                return false;
+            }
+            let mut any = false;
+            for &(nb, _) in adj.of(m) {
+                if uf.root(nb) == other {
+                    any = true;
+                    if self.seen[nb as usize] != self.stamp {
+                        self.seen[nb as usize] = self.stamp;
+                        reached += 1;
+                    }
+                }
+            }
+            linked += usize::from(any);
+            if linked >= need_linked && reached >= need_reached {
+                return true;
             }
         }
-        linked_small += usize::from(linked);
+        false
     }
-    large_ends.sort_unstable();
-    large_ends.dedup();
-    let need = |len: usize, share: f64| {
-        if len < 2 {
-            1
-        } else {
-            ((share * len as f64).ceil() as usize).max(2)
-        }
-    };
-    linked_small >= need(small_len, GUARD_SUPPORT)
-        && large_ends.len() >= need(large_len, GUARD_REACH)
+
+    /// Record that `small` was joined into `big`.
+    fn joined(&mut self, big: u32, small: u32) {
+        self.degree[big as usize] += self.degree[small as usize];
+    }
 }
 
 fn union_find_groups(
@@ -195,6 +250,7 @@ fn union_find_groups(
         Adjacency::new(0, &[])
     };
     let mut uf = UnionFind::new(n);
+    let mut guard = Guard::new(&adj, if guarded { n } else { 0 });
     let mut refused = 0;
     // Pairs of groups the guard refused, with their sizes then: a group keeps its root and
     // size until it grows, so the same pair of sizes means the same verdict.
@@ -214,13 +270,16 @@ fn union_find_groups(
                 uf.members[pair.0 as usize].len(),
                 uf.members[pair.1 as usize].len(),
             );
-            if refusals.get(&pair) == Some(&sizes) || !supported(&uf, &adj, ra, rb) {
+            if refusals.get(&pair) == Some(&sizes) || !guard.supported(&uf, &adj, ra, rb) {
                 refusals.insert(pair, sizes);
                 refused += 1;
                 continue;
             }
         }
-        uf.union(ra, rb, e.score);
+        let (big, small) = uf.union(ra, rb, e.score);
+        if guarded {
+            guard.joined(big, small);
+        }
     }
     let roots: Vec<u32> = (0..n as u32).map(|i| uf.find(i)).collect();
     let weakest = roots.iter().map(|&r| uf.weakest[r as usize]).collect();
@@ -262,6 +321,7 @@ fn centre_groups(n: usize, edges: &[Edge], priority: &[u64], rank: &[u32]) -> (V
 
 /// Cluster `n` documents from their verified edges. `priority[i]` ranks document `i` as a
 /// representative (smaller is better); `rank` is a permutation of `0..n` that breaks every tie.
+/// The edge sort runs on the current rayon pool; the result does not depend on its size.
 #[must_use]
 pub fn cluster(
     n: usize,
@@ -352,6 +412,60 @@ mod tests {
         assert_eq!(g.refused_merges, 1);
         let c = cluster(5, &edges, Linkage::Components, &[0; 5], &[0, 1, 2, 3, 4]);
         assert_eq!(c.labels, vec![0; 5]);
+    }
+
+    #[test]
+    fn guard_counts_from_either_side() {
+        let mut next = crate::testing::xorshift(5);
+        for _ in 0..200 {
+            let n = 2 + (next() % 40) as usize;
+            let mut pairs: Vec<(u32, u32)> = (0..next() % 120)
+                .map(|_| (next() % n as u64, next() % n as u64))
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| (a.min(b) as u32, a.max(b) as u32))
+                .collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            let edges: Vec<Edge> = pairs.iter().map(|&(a, b)| e(a, b, 0.5)).collect();
+            let adj = Adjacency::new(n, &edges);
+            let mut uf = UnionFind::new(n);
+            let mut guard = Guard::new(&adj, n);
+            // Random groups, then every pair of groups asked both ways.
+            for _ in 0..n / 2 {
+                let (ra, rb) = (
+                    uf.find((next() % n as u64) as u32),
+                    uf.find((next() % n as u64) as u32),
+                );
+                if ra != rb {
+                    let (big, small) = uf.union(ra, rb, 0.5);
+                    guard.joined(big, small);
+                }
+            }
+            let roots: Vec<u32> = (0..n as u32).filter(|&x| uf.find(x) == x).collect();
+            for &ra in &roots {
+                for &rb in &roots {
+                    if ra == rb {
+                        continue;
+                    }
+                    // The guard's rule, counted directly.
+                    let (sa, sb) = (uf.members[ra as usize].len(), uf.members[rb as usize].len());
+                    let (small, large) = if sa <= sb { (ra, rb) } else { (rb, ra) };
+                    let into = |x: u32, g: u32| adj.of(x).iter().any(|&(nb, _)| uf.root(nb) == g);
+                    let linked = uf.members[small as usize]
+                        .iter()
+                        .filter(|&&m| into(m, large))
+                        .count();
+                    let ends = uf.members[large as usize]
+                        .iter()
+                        .filter(|&&m| into(m, small))
+                        .count();
+                    let expected = (sa < 2 && sb < 2)
+                        || (linked >= needed(sa.min(sb), GUARD_SUPPORT)
+                            && ends >= needed(sa.max(sb), GUARD_REACH));
+                    assert_eq!(guard.supported(&uf, &adj, ra, rb), expected);
+                }
+            }
+        }
     }
 
     #[test]

@@ -264,7 +264,7 @@ pub fn run<S: AsRef<str> + Sync>(
     let t = Instant::now();
     ctl.checkpoint("cluster", 0, 1)?;
     let tokens = sets.tokens().to_vec();
-    let clustering = link(&edges, &tokens, priority, &rank, cfg.linkage);
+    let clustering = pool.install(|| link(&edges, &tokens, priority, &rank, cfg.linkage));
     times.cluster = t.elapsed().as_secs_f64();
 
     let shingles = (0..n).map(|d| sets.get(d).len() as u32).collect();

@@ -256,7 +256,7 @@ impl Stream {
 
         let t = Instant::now();
         ctl.checkpoint("cluster", 0, 1)?;
-        let clustering = link(&edges, &tokens, priority, &rank, cfg.linkage);
+        let clustering = pool.install(|| link(&edges, &tokens, priority, &rank, cfg.linkage));
         times.cluster = t.elapsed().as_secs_f64();
 
         Ok(Output {
