@@ -2,47 +2,114 @@
 //!
 //! Candidate pairs are emitted by the million, once per band they collide in; sorting them by
 //! comparison dominated the banding stage. Packed into `bits`-bit keys they sort in
-//! `ceil(bits / 11)` linear passes.
+//! `ceil(bits / 11)` linear passes; from a few million keys, the first pass splits them by the
+//! top digit into parts that finish in cache, in parallel.
 
 /// Bits sorted per pass: 2048 counters, few enough streams for the scatter to stay in cache.
 const DIGIT: u32 = 11;
 /// Below this many keys a comparison sort is faster.
 const SMALL: usize = 256;
 
-/// Sort `keys`, all of which are below `2^bits`, ascending.
+/// From this many keys, [`sort`] first splits them by their top digit, then sorts the parts
+/// in parallel: each part stays in cache for its remaining passes, where the whole array went
+/// through memory once per pass.
+const SPLIT: usize = 1 << 22;
+
+/// Sort `keys`, all of which are below `2^bits`, ascending. Large inputs are split by their
+/// top digit and the parts sorted in parallel on the current rayon pool.
 pub fn sort(keys: &mut Vec<u64>, bits: u32) {
+    if keys.len() >= SPLIT && bits > DIGIT {
+        split_sort(keys, bits);
+    } else {
+        let mut scratch = Vec::new();
+        lsd(keys, &mut scratch, bits);
+    }
+}
+
+/// How many of `keys` have each value of a digit.
+fn counts_of(keys: &[u64], digit: impl Fn(u64) -> usize) -> Vec<usize> {
+    let mut counts = vec![0usize; 1 << DIGIT];
+    for &k in keys {
+        counts[digit(k)] += 1;
+    }
+    counts
+}
+
+/// Counts turned into start offsets, in place.
+fn into_starts(mut counts: Vec<usize>) -> Vec<usize> {
+    let mut acc = 0;
+    for c in &mut counts {
+        let len = *c;
+        *c = acc;
+        acc += len;
+    }
+    counts
+}
+
+/// Least-significant-digit radix sort of `keys` below `2^bits`, with `scratch` as the other
+/// buffer of each pass.
+fn lsd(keys: &mut [u64], scratch: &mut Vec<u64>, bits: u32) {
     if keys.len() < SMALL {
         keys.sort_unstable();
         return;
     }
     let mask = (1u64 << DIGIT) - 1;
-    let mut buf = vec![0u64; keys.len()];
-    let mut counts = vec![0usize; 1 << DIGIT];
+    scratch.clear();
+    scratch.resize(keys.len(), 0);
+    // Which buffer holds the keys: after each pass they move to the other one.
+    let mut in_scratch = false;
     let mut shift = 0;
     while shift < bits {
-        counts.fill(0);
-        for &k in keys.iter() {
-            counts[((k >> shift) & mask) as usize] += 1;
-        }
+        let (src, dst): (&mut [u64], &mut [u64]) = if in_scratch {
+            (scratch, keys)
+        } else {
+            (keys, scratch)
+        };
+        let digit = |k: u64| ((k >> shift) & mask) as usize;
+        let counts = counts_of(src, digit);
         // A digit every key shares changes nothing.
-        if counts.contains(&keys.len()) {
+        if counts.contains(&src.len()) {
             shift += DIGIT;
             continue;
         }
-        let mut acc = 0;
-        for c in &mut counts {
-            let len = *c;
-            *c = acc;
-            acc += len;
+        let mut at = into_starts(counts);
+        for &k in src.iter() {
+            let d = digit(k);
+            dst[at[d]] = k;
+            at[d] += 1;
         }
-        for &k in keys.iter() {
-            let d = ((k >> shift) & mask) as usize;
-            buf[counts[d]] = k;
-            counts[d] += 1;
-        }
-        std::mem::swap(keys, &mut buf);
+        in_scratch = !in_scratch;
         shift += DIGIT;
     }
+    if in_scratch {
+        keys.copy_from_slice(scratch);
+    }
+}
+
+/// [`sort`] for large inputs: one pass by the top digit, then each part sorted in cache.
+fn split_sort(keys: &mut Vec<u64>, bits: u32) {
+    use rayon::prelude::*;
+    let shift = bits - DIGIT;
+    let digit = |k: u64| (k >> shift) as usize;
+    let mut at = into_starts(counts_of(keys, digit));
+    let starts = at.clone();
+    let mut parted = vec![0u64; keys.len()];
+    for &k in keys.iter() {
+        let d = digit(k);
+        parted[at[d]] = k;
+        at[d] += 1;
+    }
+    let mut parts = Vec::with_capacity(starts.len());
+    let mut rest = parted.as_mut_slice();
+    for (&start, &end) in starts.iter().zip(&at) {
+        let (head, tail) = rest.split_at_mut(end - start);
+        parts.push(head);
+        rest = tail;
+    }
+    parts
+        .into_par_iter()
+        .for_each_init(Vec::new, |scratch, part| lsd(part, scratch, shift));
+    *keys = parted;
 }
 
 /// Bits needed to hold `x`.
@@ -95,6 +162,22 @@ mod tests {
             expected.sort_unstable();
             sort(&mut keys, bits);
             assert_eq!(keys, expected, "{len} keys of {bits} bits");
+        }
+    }
+
+    #[test]
+    fn split_sort_sorts_like_the_standard_library() {
+        let mut next = crate::testing::xorshift(0x51);
+        for bits in [12, 23, 40, 64] {
+            let mut keys: Vec<u64> = (0..100_000)
+                .map(|_| next() >> (64 - bits))
+                // A run of keys sharing their top digit: one part much larger than the rest.
+                .chain((0..20_000).map(|i| i % 977))
+                .collect();
+            let mut expected = keys.clone();
+            expected.sort_unstable();
+            split_sort(&mut keys, bits);
+            assert_eq!(keys, expected, "{bits} bits");
         }
     }
 
