@@ -1,8 +1,9 @@
 //! LSH banding: band parameters from a threshold, and candidate pairs by sorting band keys.
 //!
 //! Each band's key is the band's values (one row) or their [`combine`] hash (several rows).
-//! Documents are grouped by key in each band (an open-addressing table, in document order) and
-//! every bucket becomes candidate pairs: all pairs for a bucket of at most [`CLIQUE_MAX`]
+//! Documents are grouped by key in each band (in open-addressing tables that stay in cache: a
+//! large band is first split by key bits, keeping the visiting order) and every bucket becomes
+//! candidate pairs: all pairs for a bucket of at most [`CLIQUE_MAX`]
 //! documents, otherwise a star from its first document plus a chain through consecutive ones,
 //! so a bucket shared by thousands of pages costs linear time, never quadratic. A giant bucket
 //! with the same members in several bands emits its pairs once.
@@ -113,6 +114,98 @@ struct Slot {
     first: u32,
     last: u32,
     count: u32,
+}
+
+/// Rows a band groups in one table (of 4096 slots, 96 KiB: in L2 with room to spare).
+const GROUP_ROWS: usize = 1 << 11;
+
+/// The tables that group a run of rows by key, reused from run to run.
+#[derive(Default)]
+struct Groups {
+    table: Vec<Slot>,
+    /// Per position in the run, its slot.
+    slot_of: Vec<u32>,
+    /// Per position in the run, the position of the previous member of its bucket.
+    prev: Vec<u32>,
+    /// Per position in the run, its row.
+    row: Vec<u32>,
+}
+
+impl Groups {
+    /// Group `entries` (row, key), given in row order and sharing the top `shared` bits of
+    /// their mixed keys, into buckets of equal keys and push
+    /// each bucket's pairs into `out`: all pairs for a bucket of at most [`CLIQUE_MAX`],
+    /// otherwise a star from its first row and a chain through consecutive ones (each pair
+    /// once across the bands, through `banding`'s marks).
+    fn emit(
+        &mut self,
+        banding: &Banding,
+        shared: u32,
+        entries: impl ExactSizeIterator<Item = (u32, u64)>,
+        out: &mut Vec<(u32, u32)>,
+    ) {
+        self.row.clear();
+        self.slot_of.clear();
+        self.prev.clear();
+        let len = entries.len();
+        // Load factor between 1/3 and 2/3.
+        let cap = (len + len / 2).next_power_of_two().max(16);
+        let shift = 64 - cap.trailing_zeros();
+        self.table.clear();
+        self.table.resize(cap, Slot::default());
+        for (i, (row, key)) in entries.enumerate() {
+            self.row.push(row);
+            self.prev.push(NONE);
+            // The slot comes from the mixed key's bits below the shared ones.
+            let mut at = ((key.wrapping_mul(P1) << shared) >> shift) as usize;
+            loop {
+                let slot = &mut self.table[at];
+                if slot.count == 0 {
+                    *slot = Slot {
+                        key,
+                        first: i as u32,
+                        last: i as u32,
+                        count: 1,
+                    };
+                    break;
+                }
+                if slot.key == key {
+                    self.prev[i] = slot.last;
+                    slot.last = i as u32;
+                    slot.count += 1;
+                    break;
+                }
+                at = (at + 1) & (cap - 1);
+            }
+            self.slot_of.push(at as u32);
+        }
+        let doc_of = |i: u32| banding.docs[self.row[i as usize] as usize];
+        for i in 0..self.row.len() {
+            let slot = self.table[self.slot_of[i] as usize];
+            if slot.count < 2 || self.prev[i] == NONE {
+                continue;
+            }
+            let doc = doc_of(i as u32);
+            if slot.count as usize <= CLIQUE_MAX {
+                let mut p = self.prev[i];
+                while p != NONE {
+                    out.push(pair(doc_of(p), doc));
+                    p = self.prev[p as usize];
+                }
+            } else {
+                let (first, before) = (doc_of(slot.first), doc_of(self.prev[i]));
+                let row = self.row[i] as usize;
+                if banding.star_done[row].swap(first, Ordering::Relaxed) != first {
+                    out.push(pair(first, doc));
+                }
+                if before != first
+                    && banding.chain_done[row].swap(before, Ordering::Relaxed) != before
+                {
+                    out.push(pair(before, doc));
+                }
+            }
+        }
+    }
 }
 
 /// The keys of `bands` of one signature (`rows` values per band) into `out`, one per band.
@@ -227,61 +320,47 @@ impl Banding {
 
     /// The pairs of one band, in no particular order and without duplicates; `keys` yields
     /// the band's key of each row, in row order.
-    fn band(&self, keys: impl Iterator<Item = u64>) -> Vec<(u32, u32)> {
+    ///
+    /// Up to [`GROUP_ROWS`] rows are grouped in one table. More rows are first split by the top
+    /// bits of their mixed keys, keeping row order, into parts of about that size: equal keys
+    /// land in the same part, so grouping each part on its own gives the same buckets, but
+    /// each part's table stays in cache where one table for a million rows missed it on every
+    /// row.
+    fn band(&self, keys: impl ExactSizeIterator<Item = u64>) -> Vec<(u32, u32)> {
         let n = self.docs.len();
-        // Load factor between 1/3 and 2/3: small enough to stay in L2 for tens of thousands
-        // of rows.
-        let cap = (n + n / 2).next_power_of_two().max(16);
-        let shift = 64 - cap.trailing_zeros();
-        let mut table = vec![Slot::default(); cap];
-        let mut slot_of = vec![0u32; n];
-        // Buckets and `prev` hold row indices (documents without shingles have no row).
-        let mut prev = vec![NONE; n];
-        for (i, key) in keys.enumerate() {
-            let mut at = (key.wrapping_mul(P1) >> shift) as usize;
-            loop {
-                let slot = &mut table[at];
-                if slot.count == 0 {
-                    *slot = Slot {
-                        key,
-                        first: i as u32,
-                        last: i as u32,
-                        count: 1,
-                    };
-                    break;
-                }
-                if slot.key == key {
-                    prev[i] = slot.last;
-                    slot.last = i as u32;
-                    slot.count += 1;
-                    break;
-                }
-                at = (at + 1) & (cap - 1);
-            }
-            slot_of[i] = at as u32;
-        }
-        let doc_of = |row: u32| self.docs[row as usize];
         let mut out = Vec::new();
-        for (i, &doc) in self.docs.iter().enumerate() {
-            let slot = table[slot_of[i] as usize];
-            if slot.count < 2 || prev[i] == NONE {
-                continue;
-            }
-            if slot.count as usize <= CLIQUE_MAX {
-                let mut p = prev[i];
-                while p != NONE {
-                    out.push(pair(doc_of(p), doc));
-                    p = prev[p as usize];
-                }
-            } else {
-                let (first, before) = (doc_of(slot.first), doc_of(prev[i]));
-                if self.star_done[i].swap(first, Ordering::Relaxed) != first {
-                    out.push(pair(first, doc));
-                }
-                if before != first && self.chain_done[i].swap(before, Ordering::Relaxed) != before {
-                    out.push(pair(before, doc));
-                }
-            }
+        let mut groups = Groups::default();
+        if n <= GROUP_ROWS {
+            groups.emit(
+                self,
+                0,
+                keys.enumerate().map(|(i, k)| (i as u32, k)),
+                &mut out,
+            );
+            return out;
+        }
+        let bits = (n / GROUP_ROWS)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(1, 11);
+        let part_of = |key: u64| (key.wrapping_mul(P1) >> (64 - bits)) as usize;
+        let keys: Vec<u64> = keys.collect();
+        let mut start = vec![0usize; (1 << bits) + 1];
+        for &k in &keys {
+            start[part_of(k) + 1] += 1;
+        }
+        for p in 0..1 << bits {
+            start[p + 1] += start[p];
+        }
+        let mut fill = start.clone();
+        let mut parted = vec![(0u32, 0u64); n];
+        for (i, &k) in keys.iter().enumerate() {
+            let p = part_of(k);
+            parted[fill[p]] = (i as u32, k);
+            fill[p] += 1;
+        }
+        for w in start.windows(2) {
+            groups.emit(self, bits, parted[w[0]..w[1]].iter().copied(), &mut out);
         }
         out
     }
@@ -383,6 +462,49 @@ mod tests {
     fn floor() {
         assert!((jaccard_floor(1.0, 1.0) - 1.0).abs() < 1e-12);
         assert!((jaccard_floor(0.5, 1.0) - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn split_bands_group_like_one_table() {
+        use std::collections::HashMap;
+        let mut next = crate::testing::xorshift(9);
+        // Below and above the rows one table groups; keys from a small pool give buckets of
+        // one, of a few (cliques) and of many (star and chain).
+        for n in [1000usize, GROUP_ROWS + 1, 9000] {
+            let keys: Vec<u64> = (0..n)
+                .map(|_| match next() % 4 {
+                    0 => next(),
+                    1 => next() % 7,
+                    _ => next() % (n as u64 / 3),
+                })
+                .collect();
+            // Rows visit the documents in reverse.
+            let docs: Vec<u32> = (0..n as u32).rev().collect();
+            let banding =
+                Banding::new(docs.clone(), 1, LshParams { bands: 1, rows: 1 }, 0).unwrap();
+            let mut got = banding.band(keys.iter().copied());
+            got.sort_unstable();
+            let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
+            for (row, &k) in keys.iter().enumerate() {
+                buckets.entry(k).or_default().push(row);
+            }
+            let mut expected = Vec::new();
+            let doc = |row: usize| docs[row];
+            for rows in buckets.values() {
+                for (i, &r) in rows.iter().enumerate().skip(1) {
+                    if rows.len() <= CLIQUE_MAX {
+                        expected.extend(rows[..i].iter().map(|&p| pair(doc(p), doc(r))));
+                    } else {
+                        expected.push(pair(doc(rows[0]), doc(r)));
+                        if i > 1 {
+                            expected.push(pair(doc(rows[i - 1]), doc(r)));
+                        }
+                    }
+                }
+            }
+            expected.sort_unstable();
+            assert_eq!(got, expected, "{n} rows");
+        }
     }
 
     #[test]
