@@ -162,9 +162,12 @@ fn needed(len: usize, share: f64) -> usize {
     }
 }
 
-/// Marks of the documents seen by the current [`Guard::supported`] call.
+/// What the guard keeps between checks: the size of each group's adjacency, and marks of the
+/// documents the current [`Guard::supported`] check has reached.
 struct Guard {
+    /// Per document, the stamp of the last check that reached it.
     seen: Vec<u32>,
+    /// The current check's stamp.
     stamp: u32,
     /// Per group root, the number of adjacency entries of its members.
     degree: Vec<usize>,

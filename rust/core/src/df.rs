@@ -57,8 +57,8 @@ const PASS_ENTRIES: usize = 1 << 26;
 struct Chunk {
     /// The documents of the run.
     docs: std::ops::Range<usize>,
-    /// Flat positions of the run: its documents' hashes, one after another.
-    flat: std::ops::Range<usize>,
+    /// Flat position of the run's first hash (its documents' hashes follow one another).
+    start: usize,
     /// Per document, the flat start of the hashes of the pass underway.
     from: Vec<usize>,
     /// Per document, the flat end of the hashes of the pass underway.
@@ -164,7 +164,7 @@ impl DfTable {
                 &mut at,
                 &chunks
                     .iter()
-                    .map(|c| c.flat.start)
+                    .map(|c| c.start)
                     .chain([n])
                     .collect::<Vec<_>>(),
             );
@@ -179,7 +179,7 @@ impl DfTable {
                     for (from, &to) in c.from.iter_mut().zip(&c.to) {
                         for p in *from..to {
                             let b = bucket_of(hashes[p]);
-                            out[p - c.flat.start] = region[fill[b]] as u32;
+                            out[p - c.start] = region[fill[b]] as u32;
                             fill[b] += 1;
                         }
                         *from = to;
@@ -208,7 +208,7 @@ fn chunks_of(sets: &ShingleSets, entries: usize) -> Vec<Chunk> {
             last += 1;
         }
         chunks.push(Chunk {
-            flat: start..sets.range(last - 1).end,
+            start,
             from: (first..last).map(|d| sets.range(d).start).collect(),
             to: vec![0; last - first],
             docs: first..last,

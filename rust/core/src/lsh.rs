@@ -133,10 +133,10 @@ struct Groups {
 
 impl Groups {
     /// Group `entries` (row, key), given in row order and sharing the top `shared` bits of
-    /// their mixed keys, into buckets of equal keys and push
-    /// each bucket's pairs into `out`: all pairs for a bucket of at most [`CLIQUE_MAX`],
-    /// otherwise a star from its first row and a chain through consecutive ones (each pair
-    /// once across the bands, through `banding`'s marks).
+    /// their mixed keys, into buckets of equal keys, and push each bucket's pairs into `out`:
+    /// all pairs for a bucket of at most [`CLIQUE_MAX`], otherwise a star from its first row
+    /// and a chain through consecutive ones (each pair once across the bands, through
+    /// `banding`'s marks).
     fn emit(
         &mut self,
         banding: &Banding,
