@@ -69,13 +69,18 @@ def test_recall_and_precision_against_exact_all_pairs(corpus, name: str) -> None
     result = simcore.cluster(
         texts, measure="jaccard", threshold=t, boilerplate="off", linkage="components"
     )
-    found = {(a, b) for a, b in zip(result.edges["a"].tolist(), result.edges["b"].tolist())}
+    found = {
+        (a, b) for a, b in zip(result.edges["a"].tolist(), result.edges["b"].tolist(), strict=True)
+    }
     recall = len(found & set(truth)) / len(truth)
     assert recall >= 0.99, recall
     # Precision 1.0: every reported edge really is at or above the threshold, exactly.
     py = [set(s.tolist()) for s in sets]
     for a, b, j in zip(
-        result.edges["a"].tolist(), result.edges["b"].tolist(), result.edges["jaccard"].tolist()
+        result.edges["a"].tolist(),
+        result.edges["b"].tolist(),
+        result.edges["jaccard"].tolist(),
+        strict=True,
     ):
         inter = len(py[a] & py[b])
         exact = inter / (len(py[a]) + len(py[b]) - inter)

@@ -51,11 +51,11 @@ def test_same_result_as_cluster(
     syndicated: tuple[list[str], list[str]], batch: int, memory: int, block: int, threads: int
 ) -> None:
     ids, texts = syndicated
-    want = simcore.cluster(list(zip(ids, texts)), threads=2)
+    want = simcore.cluster(list(zip(ids, texts, strict=True)), threads=2)
     assert want.stats["edges"] > 500 and want.stats["suppressed"] > 0
     with simcore.ClusterStream(threads=threads, memory_budget=memory, block_bytes=block) as s:
         for i in range(0, len(ids), batch):
-            s.add(list(zip(ids[i : i + batch], texts[i : i + batch])))
+            s.add(list(zip(ids[i : i + batch], texts[i : i + batch], strict=True)))
         assert len(s) == len(ids)
         got = s.finish()
     _same(got, want)

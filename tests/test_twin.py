@@ -30,7 +30,12 @@ def test_twin_equals_core_on_corpus(corpus, name: str) -> None:  # type: ignore[
     assert r.stats["suppressed"] == t["suppressed"]
     edges = [(a, b, s) for a, b, _, _, _, s in t["edges"]]  # type: ignore[attr-defined]
     assert (
-        list(zip(r.edges["a"].tolist(), r.edges["b"].tolist(), r.edges["score"].tolist())) == edges
+        list(
+            zip(
+                r.edges["a"].tolist(), r.edges["b"].tolist(), r.edges["score"].tolist(), strict=True
+            )
+        )
+        == edges
     )
 
 

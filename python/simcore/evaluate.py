@@ -56,7 +56,7 @@ def score(predicted: Sequence[Any], truth: Sequence[Any]) -> Scores:
     if len(predicted) != len(truth):
         raise ValueError("predicted and truth must have one label per document")
     n = len(truth)
-    joint = Counter(zip(predicted, truth))
+    joint = Counter(zip(predicted, truth, strict=True))
     tp = _pairs(list(joint.values()))
     pred_pairs = _pairs(list(Counter(predicted).values()))
     true_pairs = _pairs(list(Counter(truth).values()))
@@ -92,7 +92,7 @@ def distinct_sources(texts: Sequence[str], max_containment: float = 0.2) -> list
     index: dict[int, list[int]] = defaultdict(list)
     kept: list[str] = []
     kept_sizes: list[int] = []
-    for t, s in zip(texts, sets):
+    for t, s in zip(texts, sets, strict=True):
         hs = s.tolist()
         if not hs:
             continue
@@ -190,7 +190,7 @@ def eval_ecbplus(shared: Path, threads: Optional[int]) -> str:
     for name, run in runners(threads).items():
         labels = run(texts)
         groups: dict[Any, set[str]] = defaultdict(set)
-        for lab, s in zip(labels, sub):
+        for lab, s in zip(labels, sub, strict=True):
             groups[lab].add(s)
         crossing = sum(1 for g in groups.values() if len(g) > 1)
         found = sum(1 for a, b in truth_pairs if labels[a] == labels[b])

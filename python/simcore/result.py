@@ -108,6 +108,7 @@ class ClusterResult:
                 e["containment_a"].tolist(),
                 e["containment_b"].tolist(),
                 e["score"].tolist(),
+                strict=True,
             )
         ]
 
@@ -128,7 +129,9 @@ class ClusterResult:
     def cluster_pairs(self, label: int) -> list[Pair]:
         """The verified edges inside one cluster."""
         lab = self.labels
-        return [p for p, a in zip(self.pairs, self.edges["a"].tolist()) if lab[a] == label]
+        return [
+            p for p, a in zip(self.pairs, self.edges["a"].tolist(), strict=True) if lab[a] == label
+        ]
 
     def summary(self) -> str:
         """A short human-readable summary."""

@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from itertools import pairwise
 from typing import Optional
 
 MASK = (1 << 64) - 1
@@ -298,7 +299,7 @@ def candidate_pairs(
                     found.update(pair(a, b) for i, a in enumerate(run) for b in run[i + 1 :])
                 else:
                     first = run[0]
-                    for prev, cur in zip(run, run[1:]):
+                    for prev, cur in pairwise(run):
                         found.add(pair(first, cur))
                         if prev != first:
                             found.add(pair(prev, cur))
@@ -514,7 +515,7 @@ def cluster(
         (a, b)
         for a, b in lsh_pairs
         if plausible(
-            sum(x == y != EMPTY for x, y in zip(sigs[a], sigs[b])),
+            sum(x == y != EMPTY for x, y in zip(sigs[a], sigs[b], strict=True)),
             num_perm,
             jaccard_needed(measure, threshold, len(sets[a]), len(sets[b])),
         )
