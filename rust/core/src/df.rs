@@ -7,6 +7,8 @@
 //! nothing). Shingles in more documents than the cap are dropped before sketching; a document
 //! that would lose every shingle keeps them all.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use crate::shingle_sets::ShingleSets;
@@ -31,10 +33,20 @@ pub enum DfPolicy {
 
 /// The document frequency of every (document, shingle) entry of a batch, aligned with
 /// [`ShingleSets::hashes`], so that learning the cap and suppressing read it sequentially.
+///
+/// Two bytes an entry: a frequency of [`SATURATED`] or more is stored as [`SATURATED`], and
+/// the exact frequencies of those shingles are kept aside. Saturating keeps the order of all
+/// smaller frequencies, so a median or a comparison with a cap below [`SATURATED`] reads the
+/// narrow value alone, and is exact.
 #[derive(Debug, Default)]
 pub struct DfTable {
-    at: Vec<u32>,
+    at: Vec<u16>,
+    /// The exact frequency of every shingle whose frequency saturated.
+    saturated: HashMap<u64, u32>,
 }
+
+/// The stored value of every frequency from itself up.
+const SATURATED: u16 = u16::MAX;
 
 fn split_by<'a, T>(mut rest: &'a mut [T], starts: &[usize]) -> Vec<&'a mut [T]> {
     let mut parts = Vec::with_capacity(starts.len().saturating_sub(1));
@@ -63,6 +75,40 @@ struct Chunk {
     from: Vec<usize>,
     /// Per document, the flat end of the hashes of the pass underway.
     to: Vec<usize>,
+}
+
+impl Chunk {
+    /// Write the run's counts for the pass underway into `out` (the run's part of the table),
+    /// in its own order: `region` holds them bucket after bucket, `size` hashes a bucket. The
+    /// next pass starts where this one ended. Returns the saturated hashes with their counts.
+    fn read_back(
+        &mut self,
+        out: &mut [u16],
+        hashes: &[u64],
+        region: &[u64],
+        size: &[usize],
+        bucket_of: impl Fn(u64) -> usize,
+    ) -> Vec<(u64, u32)> {
+        let mut fill = prefix_sums(size.iter().copied(), region.len());
+        let mut big = Vec::new();
+        for (from, &to) in self.from.iter_mut().zip(&self.to) {
+            for p in *from..to {
+                let h = hashes[p];
+                let b = bucket_of(h);
+                let count = region[fill[b]];
+                fill[b] += 1;
+                out[p - self.start] = match u16::try_from(count) {
+                    Ok(narrow) if narrow < SATURATED => narrow,
+                    _ => {
+                        big.push((h, count as u32));
+                        SATURATED
+                    }
+                };
+            }
+            *from = to;
+        }
+        big
+    }
 }
 
 impl DfTable {
@@ -99,7 +145,8 @@ impl DfTable {
         let buckets = 1usize << bits;
         let bucket_of = |h: u64| ((h << pass_bits) >> (64 - bits)) as usize;
         let mut chunks = chunks_of(sets, n.div_ceil(4 * rayon::current_num_threads()).max(1));
-        let mut at = vec![0u32; n];
+        let mut at = vec![0u16; n];
+        let mut saturated = HashMap::new();
         let mut scattered: Vec<u64> = Vec::new();
         for pass in 0..passes {
             // The pass takes the hashes below `end` that earlier passes left.
@@ -168,31 +215,46 @@ impl DfTable {
                     .chain([n])
                     .collect::<Vec<_>>(),
             );
-            at_parts
+            let big: Vec<Vec<(u64, u32)>> = at_parts
                 .into_par_iter()
                 .zip(chunks.par_iter_mut())
                 .zip(&sizes)
                 .zip(&region_starts)
-                .for_each(|(((out, c), size), &start)| {
-                    let region = &scattered[start..];
-                    let mut fill = prefix_sums(size.iter().copied(), region.len());
-                    for (from, &to) in c.from.iter_mut().zip(&c.to) {
-                        for p in *from..to {
-                            let b = bucket_of(hashes[p]);
-                            out[p - c.start] = region[fill[b]] as u32;
-                            fill[b] += 1;
-                        }
-                        *from = to;
-                    }
-                });
+                .map(|(((out, c), size), &start)| {
+                    c.read_back(out, hashes, &scattered[start..], size, bucket_of)
+                })
+                .collect();
+            saturated.extend(big.into_iter().flatten());
         }
-        DfTable { at }
+        DfTable { at, saturated }
+    }
+
+    /// The document frequency of the entry at flat position `p` (of `sets`, which the table
+    /// was built from).
+    fn at(&self, sets: &ShingleSets, p: usize) -> u32 {
+        match self.at[p] {
+            SATURATED => self.saturated[&sets.hashes()[p]],
+            narrow => u32::from(narrow),
+        }
     }
 
     /// The document frequencies of document `d`'s shingles, in the order of its set.
     #[must_use]
-    pub fn of_doc<'a>(&'a self, sets: &ShingleSets, d: usize) -> &'a [u32] {
-        &self.at[sets.range(d)]
+    pub fn of_doc(&self, sets: &ShingleSets, d: usize) -> Vec<u32> {
+        sets.range(d).map(|p| self.at(sets, p)).collect()
+    }
+
+    /// The median of document `d`'s shingle frequencies (see [`median`]); `scratch` is reused.
+    fn median_of(&self, sets: &ShingleSets, d: usize, scratch: &mut Vec<u16>) -> u32 {
+        scratch.clear();
+        scratch.extend_from_slice(&self.at[sets.range(d)]);
+        let mid = scratch.len() / 2;
+        match *scratch.select_nth_unstable(mid).1 {
+            // Saturation keeps the order below it, so only a saturated median needs the
+            // exact values.
+            SATURATED => median(&mut self.of_doc(sets, d)),
+            narrow => u32::from(narrow),
+        }
     }
 }
 
@@ -302,11 +364,7 @@ pub fn learn_cap(
     let medians: Vec<u32> = (0..sets.len())
         .into_par_iter()
         .filter(|&d| !sets.range(d).is_empty())
-        .map_init(Vec::new, |dfs, d| {
-            dfs.clear();
-            dfs.extend_from_slice(table.of_doc(sets, d));
-            median(dfs)
-        })
+        .map_init(Vec::new, |scratch, d| table.median_of(sets, d, scratch))
         .collect();
     cap_from_medians(medians, floor, multiplier, quantile)
 }
@@ -315,7 +373,16 @@ pub fn learn_cap(
 /// from `sets`, and no longer matches them afterwards); a document that would lose every
 /// shingle keeps them all. Returns the number of (document, shingle) entries dropped.
 pub fn suppress(table: &DfTable, sets: &mut ShingleSets, cap: u32) -> usize {
-    sets.retain_or_keep_all(|p| table.at[p] <= cap)
+    match u16::try_from(cap) {
+        // A saturated entry's frequency is at least `SATURATED`, above such a cap.
+        Ok(narrow) if narrow < SATURATED => sets.retain_or_keep_all(|p| table.at[p] <= narrow),
+        _ => {
+            let exact: Vec<u32> = (0..sets.hashes().len())
+                .map(|p| table.at(sets, p))
+                .collect();
+            sets.retain_or_keep_all(|p| exact[p] <= cap)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -378,5 +445,38 @@ mod tests {
         }
         let none = ShingleSets::from_sets(Vec::new(), Vec::new());
         assert!(DfTable::build_in_passes(&none, 1).at.is_empty());
+    }
+
+    #[test]
+    fn frequencies_past_two_bytes_stay_exact() {
+        // Hash 1 is in 66,000 documents, hash 2 in exactly `SATURATED` of them (the first
+        // stored value that stands for more), every other hash in one.
+        let n = 66_000u64;
+        let sets: Vec<Vec<u64>> = (0..n)
+            .map(|i| {
+                let mut s = vec![1, 1_000_000 + i];
+                if i < u64::from(SATURATED) {
+                    s.insert(1, 2);
+                }
+                s
+            })
+            .collect();
+        let sets = ShingleSets::from_sets(sets, vec![5; n as usize]);
+        let t = DfTable::build(&sets);
+        assert_eq!(t.of_doc(&sets, 0), [66_000, 65_535, 1]);
+        assert_eq!(t.of_doc(&sets, 65_999), [66_000, 1]);
+        // Saturated medians come out exact: the upper median of [66,000, 65,535, 1] and of
+        // [66,000, 1] is 65,535 and 66,000; the last 465 documents have the highest.
+        assert_eq!(learn_cap(&t, &sets, 1, 1.0, 1.0), 66_000);
+        assert_eq!(learn_cap(&t, &sets, 1, 1.0, 0.5), 65_535);
+        for (cap, dropped) in [
+            (65_534, 66_000 + 65_535),
+            (65_535, 66_000),
+            (65_999, 66_000),
+            (66_000, 0),
+        ] {
+            let mut s = sets.clone();
+            assert_eq!(suppress(&t, &mut s, cap), dropped, "cap {cap}");
+        }
     }
 }
