@@ -9,7 +9,7 @@ use crate::error::{bad_param, Result};
 use crate::lsh::{content_order, duplicate_pairs, fingerprints, Banding, LshParams};
 use crate::minhash::validate_num_perm;
 use crate::parallel::pool;
-use crate::radix::sorted_unique_pairs;
+use crate::radix::merge_unique_into;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::signatures_into;
@@ -133,15 +133,15 @@ pub(crate) fn propose(
         .filter(|&d| !empty(d as usize))
         .collect();
     let banding = Banding::new(rows, cfg.num_perm, cfg.lsh, cfg.shingle.seed)?;
-    let mut parts = Vec::new();
+    let mut pairs = Vec::new();
     in_batches(ctl, "band", banding.bands(), BANDS_PER_BATCH, |r| {
         let block = keys(&banding, r.clone())?;
-        parts.push(pool.install(|| banding.pairs(r, &block)));
+        merge_unique_into(&mut pairs, &pool.install(|| banding.pairs(r, &block)));
         Ok(())
     })?;
     drop(banding);
-    parts.push(pool.install(|| duplicate_pairs(fingerprints, order, &empty)));
-    Ok(pool.install(|| sorted_unique_pairs(parts)))
+    merge_unique_into(&mut pairs, &duplicate_pairs(fingerprints, order, &empty));
+    Ok(pairs)
 }
 
 /// Clusters from the verified edges; `priority` ranks representatives (smaller first), by

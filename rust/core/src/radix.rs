@@ -1,4 +1,5 @@
-//! Least-significant-digit radix sort of integer keys, and sorted unique pair lists built on it.
+//! Least-significant-digit radix sort of integer keys, and the sorted unique pair lists built
+//! on it and merged.
 //!
 //! Candidate pairs are emitted by the million, once per band they collide in; sorting them by
 //! comparison dominated the banding stage. Packed into `bits`-bit keys they sort in
@@ -140,6 +141,33 @@ pub fn sorted_unique_pairs(parts: Vec<Vec<(u32, u32)>>) -> Vec<(u32, u32)> {
         .collect()
 }
 
+/// Merge `part` into `acc`, both sorted and unique, keeping the union sorted and unique.
+///
+/// The merge runs from the back into `acc`'s own storage, so the memory it needs beyond the two
+/// lists is nothing: gathering every batch's pairs and sorting them once needed both the pairs
+/// and a sorted copy, twice the pairs of every batch at once.
+pub fn merge_unique_into(acc: &mut Vec<(u32, u32)>, part: &[(u32, u32)]) {
+    let key = |(a, b): (u32, u32)| (u64::from(a) << 32) | u64::from(b);
+    let (mut i, mut j) = (acc.len(), part.len());
+    let total = i + j;
+    acc.resize(total, (0, 0));
+    // The write position never drops below `i + j`, so the unread `acc[..i]` is never hit.
+    let mut w = total;
+    while i > 0 && j > 0 {
+        let (x, y) = (acc[i - 1], part[j - 1]);
+        let (kx, ky) = (key(x), key(y));
+        w -= 1;
+        acc[w] = if kx > ky { x } else { y };
+        i -= usize::from(kx >= ky);
+        j -= usize::from(kx <= ky);
+    }
+    acc[w - j..w].copy_from_slice(&part[..j]);
+    w -= j;
+    // Now `acc[..i]` is in place, and the merged rest is `acc[w..]`.
+    acc.copy_within(w.., i);
+    acc.truncate(i + total - w);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +217,41 @@ mod tests {
             vec![(0, 1), (0, 7), (2, 3), (3, 9)]
         );
         assert!(sorted_unique_pairs(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn merges_like_a_set_union() {
+        use std::collections::BTreeSet;
+        let mut next = crate::testing::xorshift(11);
+        let mut draw = |len: u64, spread: u64| -> BTreeSet<(u32, u32)> {
+            (0..len)
+                .map(|_| ((next() % spread) as u32, (next() % spread) as u32))
+                .collect()
+        };
+        let mut acc = Vec::new();
+        let mut union = BTreeSet::new();
+        // Empty parts, parts before, inside and after what is there, overlapping or not.
+        for (len, spread) in [
+            (0, 5),
+            (40, 8),
+            (0, 5),
+            (300, 30),
+            (5, 3),
+            (1000, 1000),
+            (1, 2),
+        ] {
+            let part = draw(len, spread);
+            union.extend(&part);
+            merge_unique_into(&mut acc, &part.into_iter().collect::<Vec<_>>());
+            assert_eq!(
+                acc,
+                union.iter().copied().collect::<Vec<_>>(),
+                "{len} {spread}"
+            );
+        }
+        let high = vec![(u32::MAX, 0), (u32::MAX, u32::MAX)];
+        merge_unique_into(&mut acc, &high);
+        assert_eq!(acc.len(), union.len() + 2);
+        assert_eq!(acc[acc.len() - 2..], high);
     }
 }
