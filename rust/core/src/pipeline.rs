@@ -250,7 +250,8 @@ pub fn run<S: AsRef<str> + Sync>(
     )?;
     drop((fps, order));
     let pairs = pool.install(|| prefilter(&sets, &sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
-    drop(sigs);
+    let candidates = lsh_pairs.len();
+    drop((sigs, lsh_pairs));
     times.band = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -260,19 +261,22 @@ pub fn run<S: AsRef<str> + Sync>(
         Ok(())
     })?;
     times.verify = t.elapsed().as_secs_f64();
+    // Clustering needs only the edges: give the sets and pairs back before it.
+    let verified = pairs.len();
+    drop(pairs);
+    let shingles = (0..n).map(|d| sets.get(d).len() as u32).collect();
+    let tokens = sets.into_tokens();
 
     let t = Instant::now();
     ctl.checkpoint("cluster", 0, 1)?;
-    let tokens = sets.tokens().to_vec();
     let clustering = pool.install(|| link(&edges, &tokens, priority, &rank, cfg.linkage));
     times.cluster = t.elapsed().as_secs_f64();
 
-    let shingles = (0..n).map(|d| sets.get(d).len() as u32).collect();
     Ok(Output {
         clustering,
         edges,
-        candidates: lsh_pairs.len(),
-        verified: pairs.len(),
+        candidates,
+        verified,
         df_cap,
         suppressed,
         tokens,

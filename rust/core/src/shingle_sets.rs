@@ -128,4 +128,10 @@ impl ShingleSets {
     pub fn tokens(&self) -> &[u32] {
         &self.tokens
     }
+
+    /// The token counts, giving the sets' memory back.
+    #[must_use]
+    pub fn into_tokens(self) -> Vec<u32> {
+        self.tokens
+    }
 }
