@@ -333,8 +333,13 @@ def jaccard_needed(measure: str, threshold: float, na: int, nb: int) -> float:
     return m / ((na + nb) - m)
 
 
+# The prefilter compares the low 16 bits of each signature value (b-bit minwise hashing).
+NARROW = 0xFFFF
+
+
 def plausible(equal: int, k: int, needed: float) -> bool:
-    """Is ``equal`` agreeing columns of ``k`` plausible for a pair at Jaccard ``needed``?"""
+    """Is ``equal`` agreeing (narrow) columns of ``k`` plausible for a pair at Jaccard
+    ``needed``?"""
     kf = float(k)
     bound = kf * needed - PREFILTER_Z * math.sqrt(kf * needed * (1.0 - needed))
     return equal >= bound
@@ -515,7 +520,7 @@ def cluster(
         (a, b)
         for a, b in lsh_pairs
         if plausible(
-            sum(x == y != EMPTY for x, y in zip(sigs[a], sigs[b], strict=True)),
+            sum((x ^ y) & NARROW == 0 for x, y in zip(sigs[a], sigs[b], strict=True)),
             num_perm,
             jaccard_needed(measure, threshold, len(sets[a]), len(sets[b])),
         )

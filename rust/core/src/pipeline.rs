@@ -12,7 +12,7 @@ use crate::parallel::pool;
 use crate::radix::merge_unique_into;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
-use crate::signatures::signatures_into;
+use crate::signatures::{narrow_signatures, signatures_into};
 use crate::verify::{prefilter, verify, Edge, Measure};
 
 /// Documents per batch between checkpoints.
@@ -249,9 +249,12 @@ pub fn run<S: AsRef<str> + Sync>(
         |banding, r| Ok(pool.install(|| banding.keys(&sigs, k, r))),
     )?;
     drop((fps, order));
-    let pairs = pool.install(|| prefilter(&sets, &sigs, k, &lsh_pairs, cfg.measure, cfg.threshold));
+    let narrow = pool.install(|| narrow_signatures(&sigs));
+    drop(sigs);
+    let pairs =
+        pool.install(|| prefilter(&sets, &narrow, k, &lsh_pairs, cfg.measure, cfg.threshold));
     let candidates = lsh_pairs.len();
-    drop((sigs, lsh_pairs));
+    drop((narrow, lsh_pairs));
     times.band = t.elapsed().as_secs_f64();
 
     let t = Instant::now();

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use crate::minhash::signature_into;
+use crate::minhash::{narrow, signature_into};
 use crate::shingle_sets::ShingleSets;
 
 /// Compute the signatures of documents `range` of `sets` into `out` (one row per document).
@@ -24,4 +24,10 @@ pub fn signatures(sets: &ShingleSets, num_perm: usize, seed: u64) -> Vec<u64> {
     let mut out = vec![0u64; sets.len() * num_perm];
     signatures_into(sets, 0..sets.len(), num_perm, seed, &mut out);
     out
+}
+
+/// The [`narrow`] form of signatures, in the same layout.
+#[must_use]
+pub fn narrow_signatures(signatures: &[u64]) -> Vec<u16> {
+    signatures.par_iter().map(|&v| narrow(v)).collect()
 }

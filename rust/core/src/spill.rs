@@ -21,29 +21,26 @@ pub trait Word: Copy + Default {
     fn get(b: &[u8]) -> Self;
 }
 
-impl Word for u64 {
-    const BYTES: usize = 8;
-    fn put(self, out: &mut [u8]) {
-        out.copy_from_slice(&self.to_le_bytes());
-    }
-    fn get(b: &[u8]) -> Self {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        u64::from_le_bytes(a)
-    }
+/// `Word` for an unsigned integer type, little-endian.
+macro_rules! word {
+    ($t:ty) => {
+        impl Word for $t {
+            const BYTES: usize = std::mem::size_of::<$t>();
+            fn put(self, out: &mut [u8]) {
+                out.copy_from_slice(&self.to_le_bytes());
+            }
+            fn get(b: &[u8]) -> Self {
+                let mut a = [0u8; std::mem::size_of::<$t>()];
+                a.copy_from_slice(b);
+                <$t>::from_le_bytes(a)
+            }
+        }
+    };
 }
 
-impl Word for u32 {
-    const BYTES: usize = 4;
-    fn put(self, out: &mut [u8]) {
-        out.copy_from_slice(&self.to_le_bytes());
-    }
-    fn get(b: &[u8]) -> Self {
-        let mut a = [0u8; 4];
-        a.copy_from_slice(b);
-        u32::from_le_bytes(a)
-    }
-}
+word!(u16);
+word!(u32);
+word!(u64);
 
 fn io_error(path: &Path, what: &str, e: &std::io::Error) -> Error {
     Error::Io(format!(

@@ -31,7 +31,7 @@ use crate::pipeline::{
     check_sizes, link, propose, rank_of, Config, Output, StageTimes, BANDS_PER_BATCH, BATCH,
 };
 use crate::shingle_sets::ShingleSets;
-use crate::signatures::signatures_into;
+use crate::signatures::{narrow_signatures, signatures_into};
 use crate::spill::{Budget, RandomReader, Reader, Spilled, Writer};
 use crate::verify::{plausible_pair, score_pair, Edge};
 
@@ -454,7 +454,7 @@ fn sketch(
         pool.install(|| signatures_into(&sets, 0..m, k, seed, &mut sigs));
         fingerprints_all.extend(pool.install(|| fingerprints(&sets, seed)));
         shingles.extend((0..m).map(|d| sets.get(d).len() as u32));
-        sig_file.write(&sigs)?;
+        sig_file.write(&narrow_signatures(&sigs))?;
         set_file.write(sets.hashes())?;
         for (file, bands) in key_files.iter_mut().zip(&band_batches) {
             let w = bands.len();
@@ -496,7 +496,8 @@ fn by_row(in_doc_order: &[u64], docs: &[u32], width: usize) -> Vec<u64> {
     block
 }
 
-/// Signatures and suppressed sets in spill files, read by ranges of documents or one by one.
+/// Narrow signatures and suppressed sets in spill files, read by ranges of documents or one by
+/// one.
 struct Store {
     sigs: RandomReader,
     sets: RandomReader,
@@ -526,13 +527,13 @@ impl Store {
 
     /// Bytes of document `d`'s signature and set.
     fn bytes(&self, d: usize) -> usize {
-        8 * (self.k + self.size(d))
+        2 * self.k + 8 * self.size(d)
     }
 
     /// The sets and signatures of documents `r`, indexed from 0.
-    fn load(&self, r: Range<usize>) -> Result<(ShingleSets, Vec<u64>)> {
+    fn load(&self, r: Range<usize>) -> Result<(ShingleSets, Vec<u16>)> {
         let mut scratch = Vec::new();
-        let mut sigs = vec![0u64; r.len() * self.k];
+        let mut sigs = vec![0u16; r.len() * self.k];
         self.sigs
             .read_at((r.start * self.k) as u64, &mut sigs, &mut scratch)?;
         let (lo, hi) = (self.offsets[r.start], self.offsets[r.end]);
@@ -598,7 +599,7 @@ fn verify_blocks(
                 chunk
                     .par_iter()
                     .map_init(
-                        || (vec![0u64; k], Vec::new(), Vec::new()),
+                        || (vec![0u16; k], Vec::new(), Vec::new()),
                         |(sig_b, set_b, scratch), &(a, b)| {
                             let (la, b) = (a as usize - block.start, b as usize);
                             let (sig_a, set_a) = (&sigs[la * k..(la + 1) * k], sets.get(la));

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use crate::jaccard::{overlap_at_least, Overlap};
-use crate::minhash::equal_columns;
+use crate::minhash::equal_narrow_columns;
 use crate::shingle_sets::ShingleSets;
 
 /// Which exact measure decides an edge.
@@ -75,16 +75,20 @@ pub fn plausible(equal: usize, k: usize, needed: f64) -> bool {
 /// Columns compared between two checks of [`plausible_pair`]'s early exits (two cache lines).
 const COLUMN_BLOCK: usize = 16;
 
-/// Can the pair with signatures `sig_a`, `sig_b` and set sizes `na`, `nb` reach the threshold?
+/// Can the pair with [narrow](crate::minhash::narrow) signatures `sig_a`, `sig_b` and set
+/// sizes `na`, `nb` reach the threshold?
 ///
 /// The same verdict as [`plausible`] on all columns, but the count stops as soon as it is
 /// decided: once enough columns agree (a true copy passes after a third or so of its
 /// signature), or once too few columns are left to reach the bound. The partner's signature
 /// is a read from far memory, so the columns not read are the saving.
+///
+/// Narrow columns agree whenever the full values do, so a pair the full count passes always
+/// passes; a chance agreement (2^-16 a column) can only pass one more pair to the exact check.
 #[must_use]
 pub fn plausible_pair(
-    sig_a: &[u64],
-    sig_b: &[u64],
+    sig_a: &[u16],
+    sig_b: &[u16],
     na: usize,
     nb: usize,
     measure: Measure,
@@ -106,18 +110,18 @@ pub fn plausible_pair(
         if equal + left < pass {
             return false;
         }
-        equal += equal_columns(a, b);
+        equal += equal_narrow_columns(a, b);
         left -= a.len();
     }
     equal >= pass
 }
 
 /// Keep the candidate pairs whose signatures make the threshold plausible, given the exact
-/// set sizes (`signatures` row-major, `k` columns).
+/// set sizes (`signatures` [narrow](crate::minhash::narrow) and row-major, `k` columns).
 #[must_use]
 pub fn prefilter(
     sets: &ShingleSets,
-    signatures: &[u64],
+    signatures: &[u16],
     k: usize,
     pairs: &[(u32, u32)],
     measure: Measure,
@@ -204,23 +208,18 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::minhash::EMPTY;
 
     #[test]
     fn early_exits_give_the_full_count_verdict() {
         let mut next = crate::testing::xorshift(11);
         for case in 0..2000 {
             let k = [1, 15, 16, 17, 64, 128, 200][case % 7];
-            // Agreement from none to all, and some empty bins that never agree.
+            // Agreement from none to all.
             let agree = next() % 101;
-            let a: Vec<u64> = (0..k).map(|_| next() % 1000).collect();
-            let b: Vec<u64> = a
+            let a: Vec<u16> = (0..k).map(|_| next() as u16).collect();
+            let b: Vec<u16> = a
                 .iter()
-                .map(|&x| match next() % 100 {
-                    r if r < agree => x,
-                    r if r == agree => EMPTY,
-                    _ => x + 1,
-                })
+                .map(|&x| if next() % 100 < agree { x } else { x ^ 1 })
                 .collect();
             let (na, nb) = (next() as usize % 500, next() as usize % 500);
             let threshold = (next() % 100 + 1) as f64 / 100.0;
@@ -228,7 +227,7 @@ mod tests {
                 let needed = jaccard_needed(measure, threshold, na, nb);
                 assert_eq!(
                     plausible_pair(&a, &b, na, nb, measure, threshold),
-                    plausible(equal_columns(&a, &b), k, needed),
+                    plausible(equal_narrow_columns(&a, &b), k, needed),
                     "k {k}, sizes {na} {nb}, threshold {threshold}, {measure:?}"
                 );
             }
