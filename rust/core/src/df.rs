@@ -79,8 +79,9 @@ struct Chunk {
 
 impl Chunk {
     /// Write the run's counts for the pass underway into `out` (the run's part of the table),
-    /// in its own order: `region` holds them bucket after bucket, `size` hashes a bucket. The
-    /// next pass starts where this one ended. Returns the saturated hashes with their counts.
+    /// in its own order: `region` holds them bucket after bucket, `size[b]` of them in bucket
+    /// `b`. The next pass starts where this one ended. Returns the saturated hashes (each
+    /// once) with their counts.
     fn read_back(
         &mut self,
         out: &mut [u16],
@@ -88,9 +89,9 @@ impl Chunk {
         region: &[u64],
         size: &[usize],
         bucket_of: impl Fn(u64) -> usize,
-    ) -> Vec<(u64, u32)> {
+    ) -> HashMap<u64, u32> {
         let mut fill = prefix_sums(size.iter().copied(), region.len());
-        let mut big = Vec::new();
+        let mut big = HashMap::new();
         for (from, &to) in self.from.iter_mut().zip(&self.to) {
             for p in *from..to {
                 let h = hashes[p];
@@ -100,7 +101,7 @@ impl Chunk {
                 out[p - self.start] = match u16::try_from(count) {
                     Ok(narrow) if narrow < SATURATED => narrow,
                     _ => {
-                        big.push((h, count as u32));
+                        big.insert(h, count as u32);
                         SATURATED
                     }
                 };
@@ -215,7 +216,7 @@ impl DfTable {
                     .chain([n])
                     .collect::<Vec<_>>(),
             );
-            let big: Vec<Vec<(u64, u32)>> = at_parts
+            let big: Vec<HashMap<u64, u32>> = at_parts
                 .into_par_iter()
                 .zip(chunks.par_iter_mut())
                 .zip(&sizes)
@@ -377,10 +378,15 @@ pub fn suppress(table: &DfTable, sets: &mut ShingleSets, cap: u32) -> usize {
         // A saturated entry's frequency is at least `SATURATED`, above such a cap.
         Ok(narrow) if narrow < SATURATED => sets.retain_or_keep_all(|p| table.at[p] <= narrow),
         _ => {
-            let exact: Vec<u32> = (0..sets.hashes().len())
-                .map(|p| table.at(sets, p))
-                .collect();
-            sets.retain_or_keep_all(|p| exact[p] <= cap)
+            // Mark the saturated entries above the cap first (a bit each), as the sets cannot
+            // be read while they are compacted.
+            let mut over = vec![0u64; sets.hashes().len().div_ceil(64)];
+            for (p, &narrow) in table.at.iter().enumerate() {
+                if narrow == SATURATED && table.at(sets, p) > cap {
+                    over[p / 64] |= 1 << (p % 64);
+                }
+            }
+            sets.retain_or_keep_all(|p| over[p / 64] >> (p % 64) & 1 == 0)
         }
     }
 }

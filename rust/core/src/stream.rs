@@ -527,7 +527,7 @@ impl Store {
 
     /// Bytes of document `d`'s signature and set.
     fn bytes(&self, d: usize) -> usize {
-        2 * self.k + 8 * self.size(d)
+        size_of::<u16>() * self.k + size_of::<u64>() * self.size(d)
     }
 
     /// The sets and signatures of documents `r`, indexed from 0.
