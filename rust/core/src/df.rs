@@ -232,7 +232,7 @@ impl DfTable {
 
     /// The document frequency of the entry at flat position `p` (of `sets`, which the table
     /// was built from).
-    fn at(&self, sets: &ShingleSets, p: usize) -> u32 {
+    fn frequency(&self, sets: &ShingleSets, p: usize) -> u32 {
         match self.at[p] {
             SATURATED => self.saturated[&sets.hashes()[p]],
             narrow => u32::from(narrow),
@@ -242,7 +242,7 @@ impl DfTable {
     /// The document frequencies of document `d`'s shingles, in the order of its set.
     #[must_use]
     pub fn of_doc(&self, sets: &ShingleSets, d: usize) -> Vec<u32> {
-        sets.range(d).map(|p| self.at(sets, p)).collect()
+        sets.range(d).map(|p| self.frequency(sets, p)).collect()
     }
 
     /// The median of document `d`'s shingle frequencies (see [`median`]); `scratch` is reused.
@@ -382,7 +382,7 @@ pub fn suppress(table: &DfTable, sets: &mut ShingleSets, cap: u32) -> usize {
             // be read while they are compacted.
             let mut over = vec![0u64; sets.hashes().len().div_ceil(64)];
             for (p, &narrow) in table.at.iter().enumerate() {
-                if narrow == SATURATED && table.at(sets, p) > cap {
+                if narrow == SATURATED && table.frequency(sets, p) > cap {
                     over[p / 64] |= 1 << (p % 64);
                 }
             }
