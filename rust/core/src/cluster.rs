@@ -51,8 +51,12 @@ pub struct Clustering {
     pub refused_merges: usize,
 }
 
+/// Groups of documents, each named by its root; every document knows its group's root
+/// directly. A union relabels the smaller group's members, so each document is relabelled at
+/// most log2(n) times, and a lookup is one read (the guard looks up the group of every
+/// neighbour it walks).
 struct UnionFind {
-    parent: Vec<u32>,
+    group: Vec<u32>,
     members: Vec<Vec<u32>>,
     weakest: Vec<f64>,
 }
@@ -60,27 +64,15 @@ struct UnionFind {
 impl UnionFind {
     fn new(n: usize) -> Self {
         UnionFind {
-            parent: (0..n as u32).collect(),
+            group: (0..n as u32).collect(),
             members: (0..n as u32).map(|i| vec![i]).collect(),
             weakest: vec![f64::NAN; n],
         }
     }
 
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let p = self.parent[x as usize];
-            self.parent[x as usize] = self.parent[p as usize];
-            x = p;
-        }
-        x
-    }
-
-    /// The root of `x`, without compressing the path (for read-only walks).
-    fn root(&self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            x = self.parent[x as usize];
-        }
-        x
+    /// The root of `x`'s group.
+    fn root(&self, x: u32) -> u32 {
+        self.group[x as usize]
     }
 
     /// Join the groups of roots `ra` and `rb`; returns (new root, absorbed root).
@@ -90,8 +82,10 @@ impl UnionFind {
         } else {
             (rb, ra)
         };
-        self.parent[small as usize] = big;
         let moved = std::mem::take(&mut self.members[small as usize]);
+        for &m in &moved {
+            self.group[m as usize] = big;
+        }
         self.members[big as usize].extend(moved);
         let w = self.weakest[big as usize]
             .min(self.weakest[small as usize])
@@ -101,10 +95,12 @@ impl UnionFind {
     }
 }
 
-/// The edge graph's adjacency lists, flat: node `x`'s neighbours and edge scores, in edge order.
+/// The edge graph's adjacency lists, flat: node `x`'s neighbours and edge scores, in edge
+/// order (the neighbours apart, as the guard reads only them).
 struct Adjacency {
     start: Vec<usize>,
-    links: Vec<(u32, f64)>,
+    neighbours: Vec<u32>,
+    scores: Vec<f64>,
 }
 
 impl Adjacency {
@@ -118,18 +114,34 @@ impl Adjacency {
             start[x + 1] += start[x];
         }
         let mut fill = start.clone();
-        let mut links = vec![(0u32, 0.0f64); 2 * edges.len()];
+        let mut neighbours = vec![0u32; 2 * edges.len()];
+        let mut scores = vec![0.0f64; 2 * edges.len()];
         for e in edges {
-            links[fill[e.a as usize]] = (e.b, e.score);
-            fill[e.a as usize] += 1;
-            links[fill[e.b as usize]] = (e.a, e.score);
-            fill[e.b as usize] += 1;
+            for (x, y) in [(e.a, e.b), (e.b, e.a)] {
+                neighbours[fill[x as usize]] = y;
+                scores[fill[x as usize]] = e.score;
+                fill[x as usize] += 1;
+            }
         }
-        Adjacency { start, links }
+        Adjacency {
+            start,
+            neighbours,
+            scores,
+        }
     }
 
-    fn of(&self, x: u32) -> &[(u32, f64)] {
-        &self.links[self.start[x as usize]..self.start[x as usize + 1]]
+    /// The neighbours of `x`.
+    fn of(&self, x: u32) -> &[u32] {
+        &self.neighbours[self.start[x as usize]..self.start[x as usize + 1]]
+    }
+
+    /// The neighbours of `x` with the scores of their edges.
+    fn scored(&self, x: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
+        let r = self.start[x as usize]..self.start[x as usize + 1];
+        self.neighbours[r.clone()]
+            .iter()
+            .copied()
+            .zip(self.scores[r].iter().copied())
     }
 }
 
@@ -218,7 +230,7 @@ impl Guard {
                 return false;
             }
             let mut any = false;
-            for &(nb, _) in adj.of(m) {
+            for &nb in adj.of(m) {
                 if uf.root(nb) == other {
                     any = true;
                     if self.seen[nb as usize] != self.stamp {
@@ -259,7 +271,7 @@ fn union_find_groups(
     // size until it grows, so the same pair of sizes means the same verdict.
     let mut refusals: HashMap<(u32, u32), (usize, usize)> = HashMap::new();
     for e in ordered(edges, rank) {
-        let (ra, rb) = (uf.find(e.a), uf.find(e.b));
+        let (ra, rb) = (uf.root(e.a), uf.root(e.b));
         if ra == rb {
             continue;
         }
@@ -284,7 +296,7 @@ fn union_find_groups(
             guard.joined(big, small);
         }
     }
-    let roots: Vec<u32> = (0..n as u32).map(|i| uf.find(i)).collect();
+    let roots = uf.group;
     let weakest = roots.iter().map(|&r| uf.weakest[r as usize]).collect();
     (roots, weakest, refused)
 }
@@ -300,7 +312,7 @@ fn centre_groups(n: usize, edges: &[Edge], priority: &[u64], rank: &[u32]) -> (V
             continue;
         }
         centre[c as usize] = c;
-        for &(nb, score) in adj.of(c) {
+        for (nb, score) in adj.scored(c) {
             if centre[nb as usize] == u32::MAX {
                 centre[nb as usize] = c;
                 link[nb as usize] = score;
@@ -436,15 +448,15 @@ mod tests {
             // Random groups, then every pair of groups asked both ways.
             for _ in 0..n / 2 {
                 let (ra, rb) = (
-                    uf.find((next() % n as u64) as u32),
-                    uf.find((next() % n as u64) as u32),
+                    uf.root((next() % n as u64) as u32),
+                    uf.root((next() % n as u64) as u32),
                 );
                 if ra != rb {
                     let (big, small) = uf.union(ra, rb, 0.5);
                     guard.joined(big, small);
                 }
             }
-            let roots: Vec<u32> = (0..n as u32).filter(|&x| uf.find(x) == x).collect();
+            let roots: Vec<u32> = (0..n as u32).filter(|&x| uf.root(x) == x).collect();
             for &ra in &roots {
                 for &rb in &roots {
                     if ra == rb {
@@ -453,7 +465,7 @@ mod tests {
                     // The guard's rule, counted directly.
                     let (sa, sb) = (uf.members[ra as usize].len(), uf.members[rb as usize].len());
                     let (small, large) = if sa <= sb { (ra, rb) } else { (rb, ra) };
-                    let into = |x: u32, g: u32| adj.of(x).iter().any(|&(nb, _)| uf.root(nb) == g);
+                    let into = |x: u32, g: u32| adj.of(x).iter().any(|&nb| uf.root(nb) == g);
                     let linked = uf.members[small as usize]
                         .iter()
                         .filter(|&&m| into(m, large))
