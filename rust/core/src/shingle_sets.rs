@@ -43,18 +43,36 @@ impl ShingleSets {
     }
 
     /// Append documents given as (set, token count): each hash is copied once, from its
-    /// document's set into the flat array.
+    /// document's set into the flat array, in parallel (and each set is freed by the thread
+    /// that copied it).
     fn append(&mut self, parts: Vec<(Vec<u64>, u32)>) {
         if self.offsets.is_empty() {
             self.offsets.push(0);
         }
-        self.hashes
-            .reserve(parts.iter().map(|(set, _)| set.len()).sum());
-        for (set, tokens) in parts {
-            self.hashes.extend_from_slice(&set);
-            self.offsets.push(self.hashes.len());
-            self.tokens.push(tokens);
+        let old = self.hashes.len();
+        let mut end = old;
+        for (set, tokens) in &parts {
+            end += set.len();
+            self.offsets.push(end);
+            self.tokens.push(*tokens);
         }
+        if old == 0 {
+            // Zeroed memory from the allocator is untouched until the copies write it, so its
+            // pages are first touched in parallel too.
+            self.hashes = vec![0; end];
+        } else {
+            self.hashes.resize(end, 0);
+        }
+        let mut rest = &mut self.hashes[old..];
+        let mut dest = Vec::with_capacity(parts.len());
+        for (set, _) in &parts {
+            let (head, tail) = rest.split_at_mut(set.len());
+            dest.push(head);
+            rest = tail;
+        }
+        dest.into_par_iter()
+            .zip(parts)
+            .for_each(|(dest, (set, _))| dest.copy_from_slice(&set));
     }
 
     /// Build from flat parts: `offsets` (n + 1, starting at 0), `hashes`, `tokens` (n).
