@@ -52,6 +52,8 @@ fn ratio(n: usize, d: usize) -> f64 {
 
 /// Sizes at which the longer set is searched instead of merged.
 const GALLOP_RATIO: usize = 16;
+/// Independent merges that [`merge_at_least`] advances together.
+const CHAINS: usize = 4;
 /// Merge steps between two checks of the early exit.
 const CHECK_EVERY: usize = 16;
 
@@ -121,26 +123,39 @@ impl<'s> Merge<'s> {
 /// Common elements of two sorted, duplicate-free slices of similar length, or `None` once
 /// fewer than `needed` remain possible.
 ///
-/// The sets are split at the median of `a` into two independent merges that advance in the
-/// same loop: each step of a branchless merge waits on the previous one's loads, and two
-/// chains in flight use the time the core would spend waiting.
+/// The sets are split at the quartiles of `a` into [`CHAINS`] independent merges that advance
+/// in the same loop: each step of a branchless merge waits on the previous one's loads, and
+/// several chains in flight use the time the core would spend waiting. (For two sets of 300
+/// in cache, 2 chains take 0.77 us, 3 take 0.63, 4 take 0.58, 6 take 0.66 and 8 take 0.73.)
 fn merge_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
-    let h = a.len() / 2;
-    let m = b.partition_point(|&y| y < a.get(h).copied().unwrap_or(u64::MAX));
-    let (mut lo, mut hi) = (Merge::new(&a[..h], &b[..m]), Merge::new(&a[h..], &b[m..]));
+    // Where chain `q` starts in `a` and in `b` (the last one ends at both ends).
+    let bounds: [(usize, usize); CHAINS + 1] = std::array::from_fn(|q| {
+        if q == CHAINS {
+            (a.len(), b.len())
+        } else {
+            let h = a.len() * q / CHAINS;
+            let at = a.get(h).copied().unwrap_or(u64::MAX);
+            (h, b.partition_point(|&y| y < at))
+        }
+    });
+    let mut chains: [Merge; CHAINS] = std::array::from_fn(|q| {
+        let ((ha, hb), (ta, tb)) = (bounds[q], bounds[q + 1]);
+        Merge::new(&a[ha..ta], &b[hb..tb])
+    });
     'outer: loop {
         for _ in 0..CHECK_EVERY {
-            if !(lo.live() && hi.live()) {
+            if !chains.iter().all(Merge::live) {
                 break 'outer;
             }
-            lo.step();
-            hi.step();
+            for c in &mut chains {
+                c.step();
+            }
         }
-        if lo.most() + hi.most() < needed {
+        if chains.iter().map(Merge::most).sum::<usize>() < needed {
             return None;
         }
     }
-    let count = lo.finish() + hi.finish();
+    let count: usize = chains.into_iter().map(Merge::finish).sum();
     (count >= needed).then_some(count)
 }
 
@@ -213,6 +228,26 @@ mod tests {
         let small = [0, 3, 4, 2997, 5000];
         assert_eq!(intersection_size(&small, &big), 3);
         assert_eq!(intersection_size(&big, &small), 3);
+    }
+
+    #[test]
+    fn tiny_sets_split_into_chains_correctly() {
+        // Fewer elements than chains, empty sides, and u64::MAX (the empty-part sentinel).
+        let pool = [0, 1, 5, 9, u64::MAX - 1, u64::MAX];
+        for ma in 0u32..64 {
+            for mb in 0u32..64 {
+                let pick = |m: u32| -> Vec<u64> {
+                    (0..6)
+                        .filter(|i| m >> i & 1 == 1)
+                        .map(|i| pool[i])
+                        .collect()
+                };
+                let (a, b) = (pick(ma), pick(mb));
+                let truth = a.iter().filter(|x| b.contains(x)).count();
+                assert_eq!(merge_at_least(&a, &b, 0), Some(truth), "{a:?} {b:?}");
+                assert_eq!(intersection_size(&a, &b), truth);
+            }
+        }
     }
 
     #[test]
