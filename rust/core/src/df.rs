@@ -170,7 +170,11 @@ impl DfTable {
                 .collect();
             let lens: Vec<usize> = sizes.iter().map(|s| s.iter().sum()).collect();
             let total: usize = lens.iter().sum();
-            if scattered.len() < total {
+            if scattered.is_empty() {
+                // Zeroed by the allocator (fresh pages are), not by a pass over it: the
+                // scatter below is the first to touch it.
+                scattered = vec![0; total];
+            } else if scattered.len() < total {
                 scattered.resize(total, 0);
             }
             let region_starts = prefix_sums(lens.iter().copied(), total);
@@ -295,6 +299,9 @@ fn prefix_sums(lens: impl Iterator<Item = usize>, total: usize) -> Vec<usize> {
 }
 
 /// Counts equal hashes of one bucket in an open-addressing table, reused across buckets.
+///
+/// Between buckets every count is zero: a slot is empty when its count is, so the keys need no
+/// clearing, and only the slots a bucket used are reset after it (not the whole table).
 #[derive(Default)]
 pub(crate) struct BucketCounter {
     keys: Vec<u64>,
@@ -309,10 +316,10 @@ impl BucketCounter {
         let len: usize = bucket.iter().map(|p| p.len()).sum();
         let cap = (2 * len).next_power_of_two().max(16);
         let mask = cap - 1;
-        self.keys.clear();
-        self.keys.resize(cap, 0);
-        self.counts.clear();
-        self.counts.resize(cap, 0);
+        if self.counts.len() < cap {
+            self.keys.resize(cap, 0);
+            self.counts.resize(cap, 0);
+        }
         self.slot_of.clear();
         // The bits below the shared top ones are uniform.
         let shift = 64 - bits - cap.trailing_zeros();
@@ -328,6 +335,9 @@ impl BucketCounter {
         let slots = self.slot_of.iter();
         for (h, &slot) in bucket.iter_mut().flat_map(|p| p.iter_mut()).zip(slots) {
             *h = u64::from(self.counts[slot as usize]);
+        }
+        for &slot in &self.slot_of {
+            self.counts[slot as usize] = 0;
         }
     }
 }
