@@ -56,13 +56,8 @@ impl ShingleSets {
             self.offsets.push(end);
             self.tokens.push(*tokens);
         }
-        if old == 0 {
-            // Zeroed memory from the allocator is untouched until the copies write it, so its
-            // pages are first touched in parallel too.
-            self.hashes = vec![0; end];
-        } else {
-            self.hashes.resize(end, 0);
-        }
+        // Zero-filled in parallel, so that new pages are first touched by several threads.
+        self.hashes.par_extend(rayon::iter::repeat_n(0, end - old));
         let mut rest = &mut self.hashes[old..];
         let mut dest = Vec::with_capacity(parts.len());
         for (set, _) in &parts {
