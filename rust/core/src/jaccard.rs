@@ -53,7 +53,7 @@ fn ratio(n: usize, d: usize) -> f64 {
 /// Sizes at which the longer set is searched instead of merged.
 const GALLOP_RATIO: usize = 16;
 /// Independent merges that [`merge_at_least`] advances together.
-const CHAINS: usize = 4;
+const CHAINS: usize = 2;
 /// Merge steps between two checks of the early exit.
 const CHECK_EVERY: usize = 16;
 
@@ -124,9 +124,11 @@ impl<'s> Merge<'s> {
 /// fewer than `needed` remain possible.
 ///
 /// The sets are split at equal steps through `a` into [`CHAINS`] independent merges that
-/// advance in the same loop: each step of a branchless merge waits on the previous one's loads, and
-/// several chains in flight use the time the core would spend waiting. (For two sets of 300
-/// in cache, 2 chains take 0.77 us, 3 take 0.63, 4 take 0.58, 6 take 0.66 and 8 take 0.73.)
+/// advance in the same loop: each step of a branchless merge waits on the previous one's
+/// loads, and several chains in flight use the time the core would spend waiting. More chains
+/// are faster in cache (two sets of 300: 2 chains 0.77 us, 3 0.63, 4 0.58, 8 0.73), but each
+/// starts a stream of its own through the partner set, which at 1M documents comes from
+/// memory: there 4 chains verified in 15.5-18.5 s where 2 took 15.2-15.5 s.
 fn merge_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
     // Where chain `q` starts in `a` and in `b` (the last one ends at both ends).
     let bounds: [(usize, usize); CHAINS + 1] = std::array::from_fn(|q| {
