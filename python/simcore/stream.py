@@ -46,7 +46,8 @@ class ClusterStream:
     batch of LSH keys (64 bytes per document); the candidate pairs (8 bytes each) and verified
     edges; and one verification block of at most ``block_bytes``. Scratch data: about 8
     bytes per shingle, up to three times over while boilerplate is counted, plus
-    ``8 * num_perm`` bytes per document; it is freed as soon as a stage has read it.
+    ``2 * num_perm`` bytes per document (the 16-bit signature values the prefilter reads); it
+    is freed as soon as a stage has read it.
 
     Parameters
     ----------
