@@ -12,6 +12,7 @@ pub mod jaccard;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
+pub mod pair_set;
 pub mod parallel;
 pub mod pipeline;
 pub mod radix;

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::error::{bad_param, Error, Result};
 use crate::hash::{combine, fmix64, fold, P1, P3};
 use crate::minhash::EMPTY;
-use crate::radix::sorted_unique_pairs;
+use crate::pair_set::PairSet;
 use crate::shingle_sets::ShingleSets;
 
 /// Runs up to this size emit every pair; larger runs a star plus a chain.
@@ -365,18 +365,17 @@ impl Banding {
         out
     }
 
-    /// The pairs of `bands`, computed in parallel on the current pool, sorted and unique;
-    /// `keys` is the batch's key block (see [`Self::keys`]).
+    /// The pairs of each of `bands`, computed in parallel on the current pool: one list per
+    /// band, in no particular order (a pair recurs in every band it collides in; gather them
+    /// with a [`PairSet`]); `keys` is the batch's key block (see [`Self::keys`]).
     #[must_use]
-    pub fn pairs(&self, bands: std::ops::Range<usize>, keys: &[u64]) -> Vec<(u32, u32)> {
+    pub fn pairs(&self, bands: std::ops::Range<usize>, keys: &[u64]) -> Vec<Vec<(u32, u32)>> {
         let (width, first) = (bands.len().max(1), bands.start);
         debug_assert_eq!(keys.len(), self.docs.len() * width);
-        sorted_unique_pairs(
-            bands
-                .into_par_iter()
-                .map(|b| self.band(keys.iter().skip(b - first).step_by(width).copied()))
-                .collect(),
-        )
+        bands
+            .into_par_iter()
+            .map(|b| self.band(keys.iter().skip(b - first).step_by(width).copied()))
+            .collect()
     }
 }
 
@@ -445,7 +444,9 @@ pub fn candidate_pairs(
     let order: Vec<u32> = (0..n).collect();
     let banding = Banding::of_signatures(signatures, num_perm, params, seed, &order)?;
     let keys = banding.keys(signatures, num_perm, 0..params.bands);
-    Ok(banding.pairs(0..params.bands, &keys))
+    let mut pairs = PairSet::new(n as usize);
+    pairs.add(&banding.pairs(0..params.bands, &keys));
+    Ok(pairs.into_pairs())
 }
 
 #[cfg(test)]

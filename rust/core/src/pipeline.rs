@@ -8,8 +8,8 @@ use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
 use crate::error::{bad_param, Result};
 use crate::lsh::{content_order, duplicate_pairs, fingerprints, Banding, LshParams};
 use crate::minhash::validate_num_perm;
+use crate::pair_set::PairSet;
 use crate::parallel::pool;
-use crate::radix::merge_unique_into;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::{narrow_signatures, signatures_into};
@@ -117,7 +117,8 @@ pub(crate) fn rank_of(order: &[u32]) -> Vec<u32> {
 /// The candidate stage up to the prefilter: LSH bands visited in content `order` (documents for
 /// which `empty` holds have no signature and are left out), batch after batch (`keys` gives a
 /// batch's key block for the banding's rows), then the pairs of identical documents. Returns
-/// the sorted, unique candidate pairs.
+/// the candidate pairs (see [`PairSet::into_pairs`]: the caller may first give back what only
+/// the banding needed).
 pub(crate) fn propose(
     pool: &rayon::ThreadPool,
     ctl: &dyn Control,
@@ -126,21 +127,23 @@ pub(crate) fn propose(
     order: &[u32],
     empty: impl Fn(usize) -> bool + Sync,
     mut keys: impl FnMut(&Banding, std::ops::Range<usize>) -> Result<Vec<u64>>,
-) -> Result<Vec<(u32, u32)>> {
+) -> Result<PairSet> {
     let rows = order
         .iter()
         .copied()
         .filter(|&d| !empty(d as usize))
         .collect();
     let banding = Banding::new(rows, cfg.num_perm, cfg.lsh, cfg.shingle.seed)?;
-    let mut pairs = Vec::new();
+    let mut pairs = PairSet::new(fingerprints.len());
     in_batches(ctl, "band", banding.bands(), BANDS_PER_BATCH, |r| {
         let block = keys(&banding, r.clone())?;
-        merge_unique_into(&mut pairs, &pool.install(|| banding.pairs(r, &block)));
+        pool.install(|| pairs.add(&banding.pairs(r, &block)));
         Ok(())
     })?;
     drop(banding);
-    merge_unique_into(&mut pairs, &duplicate_pairs(fingerprints, order, &empty));
+    let duplicates = duplicate_pairs(fingerprints, order, &empty);
+    pool.install(|| pairs.add(&[duplicates]));
+    pairs.shrink_to_fit();
     Ok(pairs)
 }
 
@@ -250,7 +253,10 @@ pub fn run<S: AsRef<str> + Sync>(
     )?;
     drop((fps, order));
     let narrow = pool.install(|| narrow_signatures(&sigs));
+    // The full signatures go before the pairs are copied out: at a million documents they
+    // are four times the pairs.
     drop(sigs);
+    let lsh_pairs = pool.install(|| lsh_pairs.into_pairs());
     let pairs =
         pool.install(|| prefilter(&sets, &narrow, k, &lsh_pairs, cfg.measure, cfg.threshold));
     let candidates = lsh_pairs.len();

@@ -243,6 +243,7 @@ impl Stream {
                 Ok(pool.install(|| by_row(&in_doc_order, banding.docs(), r.len())))
             },
         )?;
+        let lsh_pairs = pool.install(|| lsh_pairs.into_pairs());
         drop((fingerprints, order));
         times.band = t.elapsed().as_secs_f64();
 
