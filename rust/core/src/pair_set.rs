@@ -57,7 +57,7 @@ impl PairSet {
 
     /// Add every pair of `batch` (in any order, with repeats; each pair `(a, b)` must have
     /// `a < b < n`), in parallel on the current rayon pool.
-    pub fn add(&mut self, batch: &[Vec<(u32, u32)>]) {
+    pub fn add<L: AsRef<[(u32, u32)]> + Sync>(&mut self, batch: &[L]) {
         let parts = self.parts.len();
         let width = self.width;
         let part_of = |a: u32| (a / PART_DOCS) as usize;
@@ -66,7 +66,7 @@ impl PairSet {
             .par_iter()
             .map(|list| {
                 let mut count = vec![0usize; parts];
-                for &(a, b) in list {
+                for &(a, b) in list.as_ref() {
                     debug_assert!(a < b && u64::from(b) >> width == 0, "pair ({a}, {b})");
                     count[part_of(a)] += 1;
                 }
@@ -93,7 +93,7 @@ impl PairSet {
         }
         dest.into_par_iter().zip(batch).for_each(|(mut to, list)| {
             let mut fill = vec![0usize; parts];
-            for &(a, b) in list {
+            for &(a, b) in list.as_ref() {
                 let p = part_of(a);
                 to[p][fill[p]] = (u64::from(a) << width) | u64::from(b);
                 fill[p] += 1;

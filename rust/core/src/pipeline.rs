@@ -2,6 +2,8 @@
 
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::cluster::{cluster, Clustering, Linkage};
 use crate::control::{in_batches, Control};
 use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
@@ -13,7 +15,7 @@ use crate::parallel::pool;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::{narrow_signatures, signatures_into};
-use crate::verify::{prefilter, verify, Edge, Measure};
+use crate::verify::{locality_order, prefilter, verify, Edge, Measure};
 
 /// Documents per batch between checkpoints.
 pub const BATCH: usize = 8192;
@@ -252,6 +254,8 @@ pub fn run<S: AsRef<str> + Sync>(
         |banding, r| Ok(pool.install(|| banding.keys(&sigs, k, r))),
     )?;
     drop((fps, order));
+    // Each document's first MinHash value places it for verification (see `locality_order`).
+    let first_column: Vec<u64> = sigs.iter().step_by(k.max(1)).copied().collect();
     let narrow = pool.install(|| narrow_signatures(&sigs));
     // The full signatures go before the pairs are copied out: at a million documents they
     // are four times the pairs.
@@ -264,15 +268,19 @@ pub fn run<S: AsRef<str> + Sync>(
     times.band = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
+    let verified = pairs.len();
+    let pairs = pool.install(|| locality_order(&pairs, &first_column));
+    drop(first_column);
     let mut edges = Vec::new();
     in_batches(ctl, "verify", pairs.len(), BATCH * 16, |r| {
         edges.extend(pool.install(|| verify(&sets, &pairs[r], cfg.measure, cfg.threshold)));
         Ok(())
     })?;
-    times.verify = t.elapsed().as_secs_f64();
     // Clustering needs only the edges: give the sets and pairs back before it.
-    let verified = pairs.len();
     drop(pairs);
+    // Edges in the order of their ends, as the candidate pairs were before the locality order.
+    pool.install(|| edges.par_sort_unstable_by_key(|e| (e.a, e.b)));
+    times.verify = t.elapsed().as_secs_f64();
     let shingles = (0..n).map(|d| sets.get(d).len() as u32).collect();
     let tokens = sets.into_tokens();
 
