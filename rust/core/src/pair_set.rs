@@ -3,14 +3,16 @@
 //! Bands emit pairs by the million, most of them again in later bands. The set keeps its pairs
 //! in parts by their first document (2048 consecutive document ids per part). A batch
 //! is scattered into the parts; each part, in parallel and in cache, sorts its share, drops
-//! repeats and the pairs it already holds, and keeps the rest as one more sorted run. Runs are
-//! allocated once at their final size and never grown, so the memory holds the pairs and no
-//! freed holes; [`PairSet::into_pairs`] sorts each part's runs together.
+//! repeats and the pairs it already holds, and keeps the rest as one more sorted run. The runs
+//! of a batch share one allocation of their final size, never grown: the memory holds the
+//! pairs and no freed holes, and is given back whole. [`PairSet::into_pairs`] sorts each part's
+//! runs together.
 //!
 //! (Sorting each batch whole and merging it into one list went through memory several times
 //! per batch, and the merge was serial: at a million documents that was 3.9 of the 11 seconds
 //! of the band stage. Merging into one growing list per part was fast, but the lists' freed
-//! old buffers stayed in the allocator's heap: 190 MB more at the peak.)
+//! old buffers stayed in the allocator's heap: 190 MB more at the peak; so did runs allocated
+//! one by one, after they were freed.)
 
 use rayon::prelude::*;
 
@@ -25,10 +27,21 @@ const PART_DOCS: u32 = 1 << 11;
 pub struct PairSet {
     /// Bits of `b` in a packed key `a << width | b`.
     width: u32,
-    /// Per part, its runs: sorted packed keys, none in two runs.
-    parts: Vec<Vec<Vec<u64>>>,
+    /// Per batch that added pairs, the new pairs of every part in turn (each part's as one
+    /// sorted run of packed keys): one allocation per batch, given back whole.
+    batches: Vec<Vec<u64>>,
+    /// Per part, its runs in [`Self::batches`]; no pair is in two runs.
+    parts: Vec<Vec<Run>>,
     /// The buffer a batch is scattered into, kept from batch to batch.
     scratch: Vec<u64>,
+}
+
+/// Where a run of a part is: `batches[batch][start..start + len]`.
+#[derive(Clone, Copy)]
+struct Run {
+    batch: usize,
+    start: usize,
+    len: usize,
 }
 
 impl PairSet {
@@ -38,6 +51,7 @@ impl PairSet {
         let last = n.saturating_sub(1) as u32;
         PairSet {
             width: u32::BITS - last.leading_zeros(),
+            batches: Vec::new(),
             parts: (0..=last / PART_DOCS).map(|_| Vec::new()).collect(),
             scratch: Vec::new(),
         }
@@ -46,13 +60,18 @@ impl PairSet {
     /// Number of pairs held.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.parts.iter().flatten().map(Vec::len).sum()
+        self.batches.iter().map(Vec::len).sum()
     }
 
     /// Whether the set holds no pair.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.parts.iter().flatten().all(Vec::is_empty)
+        self.len() == 0
+    }
+
+    /// The keys of `run`.
+    fn keys(&self, run: Run) -> &[u64] {
+        &self.batches[run.batch][run.start..run.start + run.len]
     }
 
     /// Add every pair of `batch` (in any order, with repeats; each pair `(a, b)` must have
@@ -102,27 +121,42 @@ impl PairSet {
         // Each part sorts its share and keeps what is new as a run. Keys of one part differ
         // only in their low bits: those of `b`, and of `a` within the part.
         let bits = width + PART_DOCS.trailing_zeros();
-        let mut shares = Vec::with_capacity(parts);
-        let mut rest = &mut self.scratch[..total];
-        for &size in &sizes {
-            let (head, tail) = rest.split_at_mut(size);
-            shares.push(head);
-            rest = tail;
-        }
-        self.parts
-            .par_iter_mut()
-            .zip(shares)
-            .filter(|(_, share)| !share.is_empty())
-            .for_each_init(Vec::new, |buffer, (runs, share)| {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let kept: Vec<usize> = self
+            .parts
+            .par_iter()
+            .zip(cut(&mut scratch[..total], &sizes))
+            .map_init(Vec::new, |buffer, (runs, share)| {
+                if share.is_empty() {
+                    return 0;
+                }
                 sort_in(share, buffer, bits);
                 let mut kept = dedup_in(share);
-                for run in runs.iter() {
-                    kept = remove_present(&mut share[..kept], run);
+                for &run in runs {
+                    kept = remove_present(&mut share[..kept], self.keys(run));
                 }
-                if kept > 0 {
-                    runs.push(share[..kept].to_vec());
+                kept
+            })
+            .collect();
+        // The new runs go into one allocation for the batch, part after part.
+        let new: usize = kept.iter().sum();
+        if new > 0 {
+            let batch = self.batches.len();
+            let mut keys = vec![0u64; new];
+            let mut start = 0;
+            for (runs, &len) in self.parts.iter_mut().zip(&kept) {
+                if len > 0 {
+                    runs.push(Run { batch, start, len });
                 }
-            });
+                start += len;
+            }
+            cut(&mut keys, &kept)
+                .into_par_iter()
+                .zip(cut(&mut scratch[..total], &sizes))
+                .for_each(|(to, share)| to.copy_from_slice(&share[..to.len()]));
+            self.batches.push(keys);
+        }
+        self.scratch = scratch;
     }
 
     /// Give back the buffer kept for adding batches.
@@ -142,7 +176,7 @@ impl PairSet {
         let mut slices = Vec::with_capacity(self.parts.len());
         let mut rest = out.as_mut_slice();
         for runs in &self.parts {
-            let (head, tail) = rest.split_at_mut(runs.iter().map(Vec::len).sum());
+            let (head, tail) = rest.split_at_mut(runs.iter().map(|r| r.len).sum());
             slices.push(head);
             rest = tail;
         }
@@ -150,7 +184,9 @@ impl PairSet {
             || (Vec::new(), Vec::new()),
             |(keys, buffer), (to, runs)| {
                 keys.clear();
-                keys.extend(runs.iter().flatten());
+                for &run in runs {
+                    keys.extend_from_slice(self.keys(run));
+                }
                 if runs.len() > 1 {
                     sort_in(keys, buffer, bits);
                 }
@@ -161,6 +197,18 @@ impl PairSet {
         );
         out
     }
+}
+
+/// `buffer` cut into consecutive slices of the given sizes.
+fn cut<'a>(buffer: &'a mut [u64], sizes: &[usize]) -> Vec<&'a mut [u64]> {
+    let mut slices = Vec::with_capacity(sizes.len());
+    let mut rest = buffer;
+    for &size in sizes {
+        let (head, tail) = rest.split_at_mut(size);
+        slices.push(head);
+        rest = tail;
+    }
+    slices
 }
 
 /// Drop from `keys` (sorted, unique) those in `run` (sorted), in place: returns how many keys
