@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use crate::parallel::cut;
 use crate::shingle_sets::ShingleSets;
 
 /// How the document-frequency cap is chosen.
@@ -47,16 +48,6 @@ pub struct DfTable {
 
 /// The stored value of every frequency from itself up.
 const SATURATED: u16 = u16::MAX;
-
-fn split_by<'a, T>(mut rest: &'a mut [T], starts: &[usize]) -> Vec<&'a mut [T]> {
-    let mut parts = Vec::with_capacity(starts.len().saturating_sub(1));
-    for w in starts.windows(2) {
-        let (head, tail) = rest.split_at_mut(w[1] - w[0]);
-        parts.push(head);
-        rest = tail;
-    }
-    parts
-}
 
 /// Most entries one pass of [`DfTable::build`] scatters: its buffer is reused by the next pass,
 /// so the memory the count needs beyond the table is about this many hashes, not all of them.
@@ -178,7 +169,7 @@ impl DfTable {
                 scattered.resize(total, 0);
             }
             let region_starts = prefix_sums(lens.iter().copied(), total);
-            let regions = split_by(&mut scattered[..total], &region_starts);
+            let regions = cut(&mut scattered[..total], lens.iter().copied());
             regions
                 .into_par_iter()
                 .zip(&chunks)
@@ -196,13 +187,9 @@ impl DfTable {
 
             // Gather each bucket's parts from all regions and count it.
             let mut parts: Vec<Vec<&mut [u64]>> = (0..buckets).map(|_| Vec::new()).collect();
-            let mut rest = &mut scattered[..total];
-            for size in &sizes {
-                for (b, &len) in size.iter().enumerate() {
-                    let (head, tail) = rest.split_at_mut(len);
-                    parts[b].push(head);
-                    rest = tail;
-                }
+            let slices = cut(&mut scattered[..total], sizes.iter().flatten().copied());
+            for (i, slice) in slices.into_iter().enumerate() {
+                parts[i % buckets].push(slice);
             }
             parts
                 .into_par_iter()
@@ -212,14 +199,8 @@ impl DfTable {
 
             // Read the counts back in each run's own order; the next pass starts where this
             // one ended.
-            let at_parts = split_by(
-                &mut at,
-                &chunks
-                    .iter()
-                    .map(|c| c.start)
-                    .chain([n])
-                    .collect::<Vec<_>>(),
-            );
+            let starts: Vec<usize> = chunks.iter().map(|c| c.start).chain([n]).collect();
+            let at_parts = cut(&mut at, starts.windows(2).map(|w| w[1] - w[0]));
             let big: Vec<HashMap<u64, u32>> = at_parts
                 .into_par_iter()
                 .zip(chunks.par_iter_mut())

@@ -412,6 +412,17 @@ pub fn content_order(fingerprints: &[u128]) -> Vec<u32> {
     order
 }
 
+/// Each document's position in `order` (a permutation of the documents, such as the content
+/// order).
+#[must_use]
+pub fn rank_of(order: &[u32]) -> Vec<u32> {
+    let mut rank = vec![0u32; order.len()];
+    for (r, &d) in order.iter().enumerate() {
+        rank[d as usize] = r as u32;
+    }
+    rank
+}
+
 /// Pairs `(first, d)` joining every document to the first one with the same fingerprint, given
 /// the [`content_order`]; documents for which `empty` holds are left out. LSH buckets with many
 /// members only emit stars and chains, so identical documents in one are not always paired

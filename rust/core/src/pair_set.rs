@@ -16,6 +16,7 @@
 
 use rayon::prelude::*;
 
+use crate::parallel::cut;
 use crate::radix::{dedup_in, sort_in};
 
 /// Consecutive first documents that share a part: a part holds a few tens of thousands of
@@ -102,13 +103,12 @@ impl PairSet {
         // The buffer holds each part's share in turn; within a share, each list's pairs in
         // turn. Cut it into one slice per (list, part).
         let mut dest: Vec<Vec<&mut [u64]>> = batch.iter().map(|_| Vec::new()).collect();
-        let mut rest = &mut self.scratch[..total];
-        for p in 0..parts {
-            for (to, count) in dest.iter_mut().zip(&counts) {
-                let (head, tail) = rest.split_at_mut(count[p]);
-                to.push(head);
-                rest = tail;
-            }
+        let grid = (0..parts).flat_map(|p| counts.iter().map(move |c| c[p]));
+        for (i, slice) in cut(&mut self.scratch[..total], grid)
+            .into_iter()
+            .enumerate()
+        {
+            dest[i % batch.len()].push(slice);
         }
         dest.into_par_iter().zip(batch).for_each(|(mut to, list)| {
             let mut fill = vec![0usize; parts];
@@ -125,7 +125,7 @@ impl PairSet {
         let kept: Vec<usize> = self
             .parts
             .par_iter()
-            .zip(cut(&mut scratch[..total], &sizes))
+            .zip(cut(&mut scratch[..total], sizes.iter().copied()))
             .map_init(Vec::new, |buffer, (runs, share)| {
                 if share.is_empty() {
                     return 0;
@@ -150,9 +150,9 @@ impl PairSet {
                 }
                 start += len;
             }
-            cut(&mut keys, &kept)
+            cut(&mut keys, kept.iter().copied())
                 .into_par_iter()
-                .zip(cut(&mut scratch[..total], &sizes))
+                .zip(cut(&mut scratch[..total], sizes.iter().copied()))
                 .for_each(|(to, share)| to.copy_from_slice(&share[..to.len()]));
             self.batches.push(keys);
         }
@@ -173,42 +173,30 @@ impl PairSet {
         let width = self.width;
         let low = (1u64 << width) - 1;
         let bits = width + PART_DOCS.trailing_zeros();
-        let mut slices = Vec::with_capacity(self.parts.len());
-        let mut rest = out.as_mut_slice();
-        for runs in &self.parts {
-            let (head, tail) = rest.split_at_mut(runs.iter().map(|r| r.len).sum());
-            slices.push(head);
-            rest = tail;
-        }
-        slices.into_par_iter().zip(&self.parts).for_each_init(
-            || (Vec::new(), Vec::new()),
-            |(keys, buffer), (to, runs)| {
-                keys.clear();
-                for &run in runs {
-                    keys.extend_from_slice(self.keys(run));
-                }
-                if runs.len() > 1 {
-                    sort_in(keys, buffer, bits);
-                }
-                for (pair, &k) in to.iter_mut().zip(keys.iter()) {
-                    *pair = ((k >> width) as u32, (k & low) as u32);
-                }
-            },
-        );
+        let sizes = self
+            .parts
+            .iter()
+            .map(|runs| runs.iter().map(|r| r.len).sum());
+        cut(&mut out, sizes)
+            .into_par_iter()
+            .zip(&self.parts)
+            .for_each_init(
+                || (Vec::new(), Vec::new()),
+                |(keys, buffer), (to, runs)| {
+                    keys.clear();
+                    for &run in runs {
+                        keys.extend_from_slice(self.keys(run));
+                    }
+                    if runs.len() > 1 {
+                        sort_in(keys, buffer, bits);
+                    }
+                    for (pair, &k) in to.iter_mut().zip(keys.iter()) {
+                        *pair = ((k >> width) as u32, (k & low) as u32);
+                    }
+                },
+            );
         out
     }
-}
-
-/// `buffer` cut into consecutive slices of the given sizes.
-fn cut<'a>(buffer: &'a mut [u64], sizes: &[usize]) -> Vec<&'a mut [u64]> {
-    let mut slices = Vec::with_capacity(sizes.len());
-    let mut rest = buffer;
-    for &size in sizes {
-        let (head, tail) = rest.split_at_mut(size);
-        slices.push(head);
-        rest = tail;
-    }
-    slices
 }
 
 /// Drop from `keys` (sorted, unique) those in `run` (sorted), in place: returns how many keys

@@ -22,3 +22,16 @@ pub fn pool(threads: usize) -> Result<ThreadPool> {
 pub fn with_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> Result<R> {
     Ok(pool(threads)?.install(f))
 }
+
+/// `buffer` cut into consecutive slices of the given sizes (in order; they must not add up to
+/// more than its length): disjoint places for parallel writers.
+pub(crate) fn cut<T>(buffer: &mut [T], sizes: impl IntoIterator<Item = usize>) -> Vec<&mut [T]> {
+    let mut slices = Vec::new();
+    let mut rest = buffer;
+    for size in sizes {
+        let (head, tail) = rest.split_at_mut(size);
+        slices.push(head);
+        rest = tail;
+    }
+    slices
+}

@@ -8,7 +8,7 @@ use crate::cluster::{cluster, Clustering, Linkage};
 use crate::control::{in_batches, Control};
 use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
 use crate::error::{bad_param, Result};
-use crate::lsh::{content_order, duplicate_pairs, fingerprints, Banding, LshParams};
+use crate::lsh::{content_order, duplicate_pairs, fingerprints, rank_of, Banding, LshParams};
 use crate::minhash::validate_num_perm;
 use crate::pair_set::PairSet;
 use crate::parallel::pool;
@@ -105,15 +105,6 @@ pub struct Output {
     pub shingles: Vec<u32>,
     /// Time per stage.
     pub times: StageTimes,
-}
-
-/// Each document's position in `order`.
-pub(crate) fn rank_of(order: &[u32]) -> Vec<u32> {
-    let mut rank = vec![0u32; order.len()];
-    for (r, &d) in order.iter().enumerate() {
-        rank[d as usize] = r as u32;
-    }
-    rank
 }
 
 /// The candidate stage up to the prefilter: LSH bands visited in content `order` (documents for

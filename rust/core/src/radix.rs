@@ -30,9 +30,8 @@ fn into_starts(mut counts: Vec<usize>) -> Vec<usize> {
     counts
 }
 
-/// Sort `keys` ascending by their low `bits` bits (all of them, if the keys are below
-/// `2^bits`): a least-significant-digit radix sort with `scratch` as the other buffer of each
-/// pass.
+/// Sort `keys`, which differ only in their low `bits` bits, ascending: a least-significant-digit
+/// radix sort with `scratch` as the other buffer of each pass.
 pub(crate) fn sort_in(keys: &mut [u64], scratch: &mut Vec<u64>, bits: u32) {
     if keys.len() < SMALL {
         keys.sort_unstable();

@@ -2,6 +2,7 @@
 
 use rayon::prelude::*;
 
+use crate::parallel::cut;
 use crate::shingle::{shingle, ShingleSpec};
 
 /// Sorted, duplicate-free shingle-hash sets of a batch of documents.
@@ -58,14 +59,9 @@ impl ShingleSets {
         }
         // Zero-filled in parallel, so that new pages are first touched by several threads.
         self.hashes.par_extend(rayon::iter::repeat_n(0, end - old));
-        let mut rest = &mut self.hashes[old..];
-        let mut dest = Vec::with_capacity(parts.len());
-        for (set, _) in &parts {
-            let (head, tail) = rest.split_at_mut(set.len());
-            dest.push(head);
-            rest = tail;
-        }
-        dest.into_par_iter()
+        let sizes = parts.iter().map(|(set, _)| set.len());
+        cut(&mut self.hashes[old..], sizes)
+            .into_par_iter()
             .zip(parts)
             .for_each(|(dest, (set, _))| dest.copy_from_slice(&set));
     }

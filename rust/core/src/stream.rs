@@ -25,10 +25,10 @@ use rayon::ThreadPool;
 use crate::control::{in_batches, Control};
 use crate::df::{cap_from_medians, median, BucketCounter, DfPolicy};
 use crate::error::{bad_param, Error, Result};
-use crate::lsh::{band_keys, content_order, fingerprints};
+use crate::lsh::{band_keys, content_order, fingerprints, rank_of};
 use crate::parallel::pool;
 use crate::pipeline::{
-    check_sizes, link, propose, rank_of, Config, Output, StageTimes, BANDS_PER_BATCH, BATCH,
+    check_sizes, link, propose, Config, Output, StageTimes, BANDS_PER_BATCH, BATCH,
 };
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::{narrow_signatures, signatures_into};
