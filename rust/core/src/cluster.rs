@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use crate::lsh::rank_of;
 use crate::verify::Edge;
 
 /// How verified edges become clusters.
@@ -104,22 +105,29 @@ struct Adjacency {
 }
 
 impl Adjacency {
-    fn new(n: usize, edges: &[Edge]) -> Self {
+    /// From the edges' ends and scores (`edges` gives the same edges each time it is called);
+    /// without `with_scores`, the scores are not kept and [`Self::scored`] must not be used.
+    fn new<I>(n: usize, edges: impl Fn() -> I, with_scores: bool) -> Self
+    where
+        I: Iterator<Item = (u32, u32, f64)>,
+    {
         let mut start = vec![0usize; n + 1];
-        for e in edges {
-            start[e.a as usize + 1] += 1;
-            start[e.b as usize + 1] += 1;
+        for (a, b, _) in edges() {
+            start[a as usize + 1] += 1;
+            start[b as usize + 1] += 1;
         }
         for x in 0..n {
             start[x + 1] += start[x];
         }
         let mut fill = start.clone();
-        let mut neighbours = vec![0u32; 2 * edges.len()];
-        let mut scores = vec![0.0f64; 2 * edges.len()];
-        for e in edges {
-            for (x, y) in [(e.a, e.b), (e.b, e.a)] {
+        let mut neighbours = vec![0u32; start[n]];
+        let mut scores = vec![0.0f64; if with_scores { start[n] } else { 0 }];
+        for (a, b, score) in edges() {
+            for (x, y) in [(a, b), (b, a)] {
                 neighbours[fill[x as usize]] = y;
-                scores[fill[x as usize]] = e.score;
+                if with_scores {
+                    scores[fill[x as usize]] = score;
+                }
                 fill[x as usize] += 1;
             }
         }
@@ -128,6 +136,11 @@ impl Adjacency {
             neighbours,
             scores,
         }
+    }
+
+    /// The adjacency of `edges`, with their scores.
+    fn of_edges(n: usize, edges: &[Edge]) -> Self {
+        Self::new(n, || edges.iter().map(|e| (e.a, e.b, e.score)), true)
     }
 
     /// The neighbours of `x`.
@@ -145,23 +158,68 @@ impl Adjacency {
     }
 }
 
-/// Edges in processing order: best score first, then by the content ranks of their ends. The
-/// order is total (no two edges share both ends), so sorting packed keys gives it exactly, in
-/// parallel or not.
-fn ordered<'a>(edges: &'a [Edge], rank: &[u32]) -> Vec<&'a Edge> {
-    let mut keys: Vec<(u64, u64, u32)> = edges
+/// A numbering of the documents under which the copies of a story are close together, and
+/// its inverse: documents in the order of the least document each is linked to (itself
+/// included), ties by index. Copies of a story link to one another, so most share that least
+/// document. Union-find on these numbers finds a group's members, their adjacency and their
+/// neighbours' groups near one another in memory; at a million documents, numbered by input
+/// index, almost every one of those reads came from far memory.
+fn placement(n: usize, edges: &[Edge]) -> (Vec<u32>, Vec<u32>) {
+    let mut least: Vec<u32> = (0..n as u32).collect();
+    for e in edges {
+        let (lo, hi) = (e.a.min(e.b), e.a.max(e.b));
+        least[hi as usize] = least[hi as usize].min(lo);
+    }
+    let mut by_place: Vec<u32> = (0..n as u32).collect();
+    by_place.par_sort_unstable_by_key(|&x| (least[x as usize], x));
+    (rank_of(&by_place), by_place)
+}
+
+/// An edge in processing order, with what the union-find loop needs of it (so that the loop
+/// reads the steps in order and never the edges, which at a million documents are 16M records
+/// in far memory).
+struct Step {
+    /// The processing order: best score first (scores are positive, where the bits of an f64
+    /// order like its value), then by the content ranks of the ends (the lower one first).
+    order: (u64, u64),
+    /// The edge's ends (`a` and `b` as in the edge), numbered by [`placement`].
+    a: u32,
+    b: u32,
+    /// Whether the edge joins without the guard (see [`GUARD_BYPASS`]).
+    bypass: bool,
+}
+
+impl Step {
+    /// The edge's score.
+    fn score(&self) -> f64 {
+        f64::from_bits(u64::MAX - self.order.0)
+    }
+}
+
+/// Edges in processing order. The order is total (no two edges share both ends), so sorting
+/// by it gives the same steps in parallel or not.
+fn ordered(edges: &[Edge], rank: &[u32], place: &[u32]) -> Vec<Step> {
+    let mut steps: Vec<Step> = edges
         .par_iter()
-        .enumerate()
-        .map(|(i, e)| {
+        .map(|e| {
             let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
-            // Scores are positive, where the bits of an f64 order like its value.
-            let best_first = u64::MAX - e.score.to_bits();
-            let ends = (u64::from(x.min(y)) << 32) | u64::from(x.max(y));
-            (best_first, ends, i as u32)
+            let mutual = e
+                .overlap
+                .containment_a_in_b()
+                .min(e.overlap.containment_b_in_a());
+            Step {
+                order: (
+                    u64::MAX - e.score.to_bits(),
+                    (u64::from(x.min(y)) << 32) | u64::from(x.max(y)),
+                ),
+                a: place[e.a as usize],
+                b: place[e.b as usize],
+                bypass: mutual >= GUARD_BYPASS,
+            }
         })
         .collect();
-    keys.par_sort_unstable();
-    keys.iter().map(|k| &edges[k.2 as usize]).collect()
+    steps.par_sort_unstable_by_key(|s| s.order);
+    steps
 }
 
 /// The number of members a group of `len` needs for a share `share` (at least two, or the one
@@ -218,6 +276,11 @@ impl Guard {
         } else {
             (need_large, need_small)
         };
+        if let [m] = uf.members[walk as usize][..] {
+            // One member: its neighbours are distinct, so none needs marking.
+            let reached = adj.of(m).iter().filter(|&&nb| uf.root(nb) == other).count();
+            return usize::from(reached > 0) >= need_linked && reached >= need_reached;
+        }
         if self.stamp == u32::MAX {
             self.seen.fill(0);
             self.stamp = 0;
@@ -259,10 +322,26 @@ fn union_find_groups(
     guarded: bool,
     rank: &[u32],
 ) -> (Vec<u32>, Vec<f64>, usize) {
+    let (place, by_place) = placement(n, edges);
+    union_find_placed(n, edges, guarded, rank, &place, &by_place)
+}
+
+/// [`union_find_groups`] with the documents numbered by `place` (a permutation; `by_place` its
+/// inverse): the verdicts and the groups do not depend on the numbering, and the groups are
+/// numbered back at the end.
+fn union_find_placed(
+    n: usize,
+    edges: &[Edge],
+    guarded: bool,
+    rank: &[u32],
+    place: &[u32],
+    by_place: &[u32],
+) -> (Vec<u32>, Vec<f64>, usize) {
+    let steps = ordered(edges, rank, place);
     let adj = if guarded {
-        Adjacency::new(n, edges)
+        Adjacency::new(n, || steps.iter().map(|s| (s.a, s.b, 0.0)), false)
     } else {
-        Adjacency::new(0, &[])
+        Adjacency::new(0, std::iter::empty, false)
     };
     let mut uf = UnionFind::new(n);
     let mut guard = Guard::new(&adj, if guarded { n } else { 0 });
@@ -270,16 +349,12 @@ fn union_find_groups(
     // Pairs of groups the guard refused, with their sizes then: a group keeps its root and
     // size until it grows, so the same pair of sizes means the same verdict.
     let mut refusals: HashMap<(u32, u32), (usize, usize)> = HashMap::new();
-    for e in ordered(edges, rank) {
-        let (ra, rb) = (uf.root(e.a), uf.root(e.b));
+    for step in &steps {
+        let (ra, rb) = (uf.root(step.a), uf.root(step.b));
         if ra == rb {
             continue;
         }
-        let mutual = e
-            .overlap
-            .containment_a_in_b()
-            .min(e.overlap.containment_b_in_a());
-        if guarded && mutual < GUARD_BYPASS {
+        if guarded && !step.bypass {
             let pair = (ra.min(rb), ra.max(rb));
             let sizes = (
                 uf.members[pair.0 as usize].len(),
@@ -291,18 +366,24 @@ fn union_find_groups(
                 continue;
             }
         }
-        let (big, small) = uf.union(ra, rb, e.score);
+        let (big, small) = uf.union(ra, rb, step.score());
         if guarded {
             guard.joined(big, small);
         }
     }
-    let roots = uf.group;
-    let weakest = roots.iter().map(|&r| uf.weakest[r as usize]).collect();
+    let roots = place
+        .iter()
+        .map(|&p| by_place[uf.root(p) as usize])
+        .collect();
+    let weakest = place
+        .iter()
+        .map(|&p| uf.weakest[uf.root(p) as usize])
+        .collect();
     (roots, weakest, refused)
 }
 
 fn centre_groups(n: usize, edges: &[Edge], priority: &[u64], rank: &[u32]) -> (Vec<u32>, Vec<f64>) {
-    let adj = Adjacency::new(n, edges);
+    let adj = Adjacency::of_edges(n, edges);
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by_key(|&i| (priority[i as usize], rank[i as usize]));
     let mut centre = vec![u32::MAX; n];
@@ -442,7 +523,7 @@ mod tests {
             pairs.sort_unstable();
             pairs.dedup();
             let edges: Vec<Edge> = pairs.iter().map(|&(a, b)| e(a, b, 0.5)).collect();
-            let adj = Adjacency::new(n, &edges);
+            let adj = Adjacency::of_edges(n, &edges);
             let mut uf = UnionFind::new(n);
             let mut guard = Guard::new(&adj, n);
             // Random groups, then every pair of groups asked both ways.
@@ -478,6 +559,57 @@ mod tests {
                         || (linked >= needed(sa.min(sb), GUARD_SUPPORT)
                             && ends >= needed(sa.max(sb), GUARD_REACH));
                     assert_eq!(guard.supported(&uf, &adj, ra, rb), expected);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numbering_changes_no_group() {
+        let mut next = crate::testing::xorshift(9);
+        for round in 0..300 {
+            let n = 2 + (next() % 60) as usize;
+            let mut pairs: Vec<(u32, u32)> = (0..next() % 200)
+                .map(|_| (next() % n as u64, next() % n as u64))
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| (a.min(b) as u32, a.max(b) as u32))
+                .collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            // Few distinct scores (ties go to the ranks), and overlaps on both sides of the
+            // guard's bypass.
+            let edges: Vec<Edge> = pairs
+                .iter()
+                .map(|&(a, b)| {
+                    let (size_a, size_b) = (1 + next() % 10, 1 + next() % 10);
+                    let shared = 1 + next() % size_a.min(size_b);
+                    Edge {
+                        a,
+                        b,
+                        overlap: Overlap {
+                            shared: shared as usize,
+                            size_a: size_a as usize,
+                            size_b: size_b as usize,
+                        },
+                        score: f64::from(1 + (next() % 4) as u32) / 4.0,
+                    }
+                })
+                .collect();
+            let shuffle: Vec<u64> = (0..n).map(|_| next()).collect();
+            let mut rank: Vec<u32> = (0..n as u32).collect();
+            rank.sort_by_key(|&d| shuffle[d as usize]);
+            let identity: Vec<u32> = (0..n as u32).collect();
+            let reversed: Vec<u32> = identity.iter().rev().copied().collect();
+            let (place, by_place) = placement(n, &edges);
+            for guarded in [false, true] {
+                let plain = union_find_placed(n, &edges, guarded, &rank, &identity, &identity);
+                for (p, inv) in [(&place, &by_place), (&reversed, &reversed)] {
+                    let (roots, weakest, refused) =
+                        union_find_placed(n, &edges, guarded, &rank, p, inv);
+                    assert_eq!(roots, plain.0, "round {round}");
+                    assert_eq!(refused, plain.2, "round {round}");
+                    let same = |x: f64, y: f64| x.to_bits() == y.to_bits();
+                    assert!(weakest.iter().zip(&plain.1).all(|(&x, &y)| same(x, y)));
                 }
             }
         }
