@@ -7,9 +7,11 @@
 //! weakest link: the lowest score among the edges that joined it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
+use crate::hash::fmix64;
 use crate::lsh::rank_of;
 use crate::verify::Edge;
 
@@ -316,6 +318,27 @@ impl Guard {
     }
 }
 
+/// Hashes a `u64` key (a pair of group roots) with [`fmix64`]: the default hasher, built to
+/// resist chosen keys, took a good part of the serial clustering loop at a million documents.
+#[derive(Default)]
+struct MixHasher(u64);
+
+impl Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = fmix64(self.0 ^ u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = fmix64(self.0 ^ x);
+    }
+}
+
 fn union_find_groups(
     n: usize,
     edges: &[Edge],
@@ -348,18 +371,17 @@ fn union_find_placed(
     let mut refused = 0;
     // Pairs of groups the guard refused, with their sizes then: a group keeps its root and
     // size until it grows, so the same pair of sizes means the same verdict.
-    let mut refusals: HashMap<(u32, u32), (usize, usize)> = HashMap::new();
+    let mut refusals: HashMap<u64, (usize, usize), BuildHasherDefault<MixHasher>> =
+        HashMap::default();
     for step in &steps {
         let (ra, rb) = (uf.root(step.a), uf.root(step.b));
         if ra == rb {
             continue;
         }
         if guarded && !step.bypass {
-            let pair = (ra.min(rb), ra.max(rb));
-            let sizes = (
-                uf.members[pair.0 as usize].len(),
-                uf.members[pair.1 as usize].len(),
-            );
+            let (lo, hi) = (ra.min(rb), ra.max(rb));
+            let pair = (u64::from(lo) << 32) | u64::from(hi);
+            let sizes = (uf.members[lo as usize].len(), uf.members[hi as usize].len());
             if refusals.get(&pair) == Some(&sizes) || !guard.supported(&uf, &adj, ra, rb) {
                 refusals.insert(pair, sizes);
                 refused += 1;
