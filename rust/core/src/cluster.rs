@@ -500,6 +500,18 @@ mod tests {
         }
     }
 
+    /// Up to `most` distinct pairs `(a, b)`, `a < b < n`, sorted, drawn with `next`.
+    fn random_pairs(next: &mut impl FnMut() -> u64, n: usize, most: u64) -> Vec<(u32, u32)> {
+        let mut pairs: Vec<(u32, u32)> = (0..next() % most)
+            .map(|_| (next() % n as u64, next() % n as u64))
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| (a.min(b) as u32, a.max(b) as u32))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
     #[test]
     fn components_and_order() {
         let c = cluster(
@@ -537,13 +549,7 @@ mod tests {
         let mut next = crate::testing::xorshift(5);
         for _ in 0..200 {
             let n = 2 + (next() % 40) as usize;
-            let mut pairs: Vec<(u32, u32)> = (0..next() % 120)
-                .map(|_| (next() % n as u64, next() % n as u64))
-                .filter(|(a, b)| a != b)
-                .map(|(a, b)| (a.min(b) as u32, a.max(b) as u32))
-                .collect();
-            pairs.sort_unstable();
-            pairs.dedup();
+            let pairs = random_pairs(&mut next, n, 120);
             let edges: Vec<Edge> = pairs.iter().map(|&(a, b)| e(a, b, 0.5)).collect();
             let adj = Adjacency::of_edges(n, &edges);
             let mut uf = UnionFind::new(n);
@@ -591,13 +597,7 @@ mod tests {
         let mut next = crate::testing::xorshift(9);
         for round in 0..300 {
             let n = 2 + (next() % 60) as usize;
-            let mut pairs: Vec<(u32, u32)> = (0..next() % 200)
-                .map(|_| (next() % n as u64, next() % n as u64))
-                .filter(|(a, b)| a != b)
-                .map(|(a, b)| (a.min(b) as u32, a.max(b) as u32))
-                .collect();
-            pairs.sort_unstable();
-            pairs.dedup();
+            let pairs = random_pairs(&mut next, n, 200);
             // Few distinct scores (ties go to the ranks), and overlaps on both sides of the
             // guard's bypass.
             let edges: Vec<Edge> = pairs
