@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use crate::hash::fmix64;
-use crate::lsh::rank_of;
+use crate::lsh::{order_by, rank_of};
 use crate::verify::Edge;
 
 /// How verified edges become clusters.
@@ -172,8 +172,7 @@ fn placement(n: usize, edges: &[Edge]) -> (Vec<u32>, Vec<u32>) {
         let (lo, hi) = (e.a.min(e.b), e.a.max(e.b));
         least[hi as usize] = least[hi as usize].min(lo);
     }
-    let mut by_place: Vec<u32> = (0..n as u32).collect();
-    by_place.par_sort_unstable_by_key(|&x| (least[x as usize], x));
+    let by_place = order_by(&least);
     (rank_of(&by_place), by_place)
 }
 

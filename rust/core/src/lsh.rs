@@ -407,8 +407,14 @@ pub fn fingerprints(sets: &ShingleSets, seed: u64) -> Vec<u128> {
 /// (identical sets) by index. Breaking ties by it makes results independent of the input order.
 #[must_use]
 pub fn content_order(fingerprints: &[u128]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..fingerprints.len() as u32).collect();
-    order.par_sort_unstable_by_key(|&d| (fingerprints[d as usize], d));
+    order_by(fingerprints)
+}
+
+/// The documents sorted by `key` (one per document), ties by index.
+#[must_use]
+pub fn order_by<K: Ord + Copy + Sync>(key: &[K]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..key.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&d| (key[d as usize], d));
     order
 }
 

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use crate::jaccard::{overlap_at_least, Overlap};
-use crate::lsh::rank_of;
+use crate::lsh::{order_by, rank_of};
 use crate::minhash::equal_narrow_columns;
 use crate::pair_set::PairSet;
 use crate::shingle_sets::ShingleSets;
@@ -193,8 +193,7 @@ const ORDER_LIST: usize = 1 << 18;
 /// documents that is 21M sets of 3 KB. Each pair keeps its ends as given.
 #[must_use]
 pub fn locality_order(pairs: &[(u32, u32)], key: &[u64]) -> Vec<(u32, u32)> {
-    let mut by_key: Vec<u32> = (0..key.len() as u32).collect();
-    by_key.par_sort_unstable_by_key(|&d| (key[d as usize], d));
+    let by_key = order_by(key);
     let place = rank_of(&by_key);
     let placed: Vec<(u32, u32)> = pairs
         .par_iter()
