@@ -98,8 +98,9 @@ impl UnionFind {
     }
 }
 
-/// The edge graph's adjacency lists, flat: node `x`'s neighbours and edge scores, in edge
-/// order (the neighbours apart, as the guard reads only them).
+/// The edge graph's adjacency lists, flat: node `x`'s neighbours and edge scores, in the order
+/// the edges come (the neighbours apart, as the guard reads only them; its adjacency keeps no
+/// scores).
 struct Adjacency {
     start: Vec<usize>,
     neighbours: Vec<u32>,
