@@ -6,6 +6,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use simcore_core::df::DfTable;
 use simcore_core::jaccard::overlap;
 use simcore_core::lsh::{candidate_pairs, LshParams};
+use simcore_core::merge::{merge_at_least, scalar};
 use simcore_core::shingle::{ShingleSpec, Unit};
 use simcore_core::shingle_sets::ShingleSets;
 use simcore_core::signatures::signatures;
@@ -54,6 +55,20 @@ fn corpus(docs: usize, words: usize) -> Vec<String> {
         .collect()
 }
 
+/// Two sorted sets of `len` distinct hashes that share `shared` of them.
+fn copies(len: usize, shared: usize) -> (Vec<u64>, Vec<u64>) {
+    let hash = |i: usize| {
+        (i as u64 + 1)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29)
+    };
+    let mut x: Vec<u64> = (0..len).map(hash).collect();
+    let mut y: Vec<u64> = (len - shared..2 * len - shared).map(hash).collect();
+    x.sort_unstable();
+    y.sort_unstable();
+    (x, y)
+}
+
 fn bench(c: &mut Criterion) {
     let texts = corpus(2000, 300);
     let bytes: usize = texts.iter().map(String::len).sum();
@@ -94,6 +109,15 @@ fn bench(c: &mut Criterion) {
     g.finish();
     c.bench_function("overlap_400", |b| {
         b.iter(|| overlap(black_box(sets.get(0)), black_box(sets.get(1))));
+    });
+    // Two copies' sets: 400 hashes each, 280 of them shared. The dispatched merge (AVX2 blocks
+    // where the CPU has them) against the scalar one.
+    let (x, y) = copies(400, 280);
+    c.bench_function("merge_400", |b| {
+        b.iter(|| merge_at_least(black_box(&x), black_box(&y), 0));
+    });
+    c.bench_function("merge_400_scalar", |b| {
+        b.iter(|| scalar(black_box(&x), black_box(&y), 0));
     });
 }
 

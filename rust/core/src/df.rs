@@ -416,7 +416,7 @@ mod tests {
         let pool: Vec<u64> = (0..300).map(|_| next()).collect();
         let sets: Vec<Vec<u64>> = (0..200)
             .map(|_| {
-                let len = (next() % 40) as usize * usize::from(next() % 9 != 0);
+                let len = (next() % 40) as usize * usize::from(!next().is_multiple_of(9));
                 let mut s: Vec<u64> = (0..len).map(|_| pool[(next() % 300) as usize]).collect();
                 s.sort_unstable();
                 s.dedup();

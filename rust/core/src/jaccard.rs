@@ -1,5 +1,7 @@
 //! Exact similarity of two shingle-hash sets, each sorted ascending without duplicates.
 
+use crate::merge::merge_at_least;
+
 /// The sizes that every exact measure is computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Overlap {
@@ -52,10 +54,6 @@ fn ratio(n: usize, d: usize) -> f64 {
 
 /// Sizes at which the longer set is searched instead of merged.
 const GALLOP_RATIO: usize = 16;
-/// Independent merges that [`merge_at_least`] advances together.
-const CHAINS: usize = 2;
-/// Merge steps between two checks of the early exit.
-const CHECK_EVERY: usize = 16;
 
 /// Common elements of `small` and `large` (sorted, duplicate-free, `large` at least
 /// [`GALLOP_RATIO`] times longer) by binary search through the longer.
@@ -72,93 +70,6 @@ fn gallop(small: &[u64], large: &[u64]) -> usize {
         }
     }
     count
-}
-
-/// One branchless merge in progress over `a` and `b`.
-struct Merge<'s> {
-    a: &'s [u64],
-    b: &'s [u64],
-    i: usize,
-    j: usize,
-    count: usize,
-}
-
-impl<'s> Merge<'s> {
-    fn new(a: &'s [u64], b: &'s [u64]) -> Self {
-        Merge {
-            a,
-            b,
-            i: 0,
-            j: 0,
-            count: 0,
-        }
-    }
-
-    fn live(&self) -> bool {
-        self.i < self.a.len() && self.j < self.b.len()
-    }
-
-    /// One step; the caller checks [`Merge::live`].
-    #[inline]
-    fn step(&mut self) {
-        let (x, y) = (self.a[self.i], self.b[self.j]);
-        self.count += usize::from(x == y);
-        self.i += usize::from(x <= y);
-        self.j += usize::from(y <= x);
-    }
-
-    /// The most common elements this merge can still end with.
-    fn most(&self) -> usize {
-        self.count + (self.a.len() - self.i).min(self.b.len() - self.j)
-    }
-
-    fn finish(mut self) -> usize {
-        while self.live() {
-            self.step();
-        }
-        self.count
-    }
-}
-
-/// Common elements of two sorted, duplicate-free slices of similar length, or `None` once
-/// fewer than `needed` remain possible.
-///
-/// The sets are split at equal steps through `a` into [`CHAINS`] independent merges that
-/// advance in the same loop: each step of a branchless merge waits on the previous one's
-/// loads, and several chains in flight use the time the core would spend waiting. More chains
-/// are faster in cache (two sets of 300: 2 chains 0.77 us, 3 0.63, 4 0.58, 8 0.73), but each
-/// starts a stream of its own through the partner set, which at 1M documents comes from
-/// memory: there 4 chains verified in 15.5-18.5 s where 2 took 15.2-15.5 s.
-fn merge_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
-    // Where chain `q` starts in `a` and in `b` (the last one ends at both ends).
-    let bounds: [(usize, usize); CHAINS + 1] = std::array::from_fn(|q| {
-        if q == CHAINS {
-            (a.len(), b.len())
-        } else {
-            let h = a.len() * q / CHAINS;
-            let at = a.get(h).copied().unwrap_or(u64::MAX);
-            (h, b.partition_point(|&y| y < at))
-        }
-    });
-    let mut chains: [Merge; CHAINS] = std::array::from_fn(|q| {
-        let ((ha, hb), (ta, tb)) = (bounds[q], bounds[q + 1]);
-        Merge::new(&a[ha..ta], &b[hb..tb])
-    });
-    'outer: loop {
-        for _ in 0..CHECK_EVERY {
-            if !chains.iter().all(Merge::live) {
-                break 'outer;
-            }
-            for c in &mut chains {
-                c.step();
-            }
-        }
-        if chains.iter().map(Merge::most).sum::<usize>() < needed {
-            return None;
-        }
-    }
-    let count: usize = chains.into_iter().map(Merge::finish).sum();
-    (count >= needed).then_some(count)
 }
 
 /// Count the common elements of two sorted, duplicate-free slices.
@@ -230,26 +141,6 @@ mod tests {
         let small = [0, 3, 4, 2997, 5000];
         assert_eq!(intersection_size(&small, &big), 3);
         assert_eq!(intersection_size(&big, &small), 3);
-    }
-
-    #[test]
-    fn tiny_sets_split_into_chains_correctly() {
-        // Fewer elements than chains, empty sides, and u64::MAX (the empty-part sentinel).
-        let pool = [0, 1, 5, 9, u64::MAX - 1, u64::MAX];
-        for ma in 0u32..64 {
-            for mb in 0u32..64 {
-                let pick = |m: u32| -> Vec<u64> {
-                    (0..6)
-                        .filter(|i| m >> i & 1 == 1)
-                        .map(|i| pool[i])
-                        .collect()
-                };
-                let (a, b) = (pick(ma), pick(mb));
-                let truth = a.iter().filter(|x| b.contains(x)).count();
-                assert_eq!(merge_at_least(&a, &b, 0), Some(truth), "{a:?} {b:?}");
-                assert_eq!(intersection_size(&a, &b), truth);
-            }
-        }
     }
 
     #[test]

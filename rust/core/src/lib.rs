@@ -10,6 +10,7 @@ pub mod error;
 pub mod hash;
 pub mod jaccard;
 pub mod lsh;
+pub mod merge;
 pub mod minhash;
 pub mod normalize;
 pub mod pair_set;

@@ -265,7 +265,7 @@ impl Banding {
         seed: u64,
         order: &[u32],
     ) -> Result<Self> {
-        if num_perm == 0 || signatures.len() % num_perm != 0 {
+        if num_perm == 0 || !signatures.len().is_multiple_of(num_perm) {
             return Err(Error::InvalidInput(format!(
                 "signature array of {} values is not a whole number of rows of {num_perm}",
                 signatures.len()

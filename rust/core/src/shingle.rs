@@ -348,7 +348,7 @@ mod tests {
             // Words of 1 to 70 bytes (across the 8-byte steps), mixed case, digits, separators.
             let len = (x % 70) as usize + 1;
             text.extend((0..len).map(|i| b"aZ9kQx0Mw"[(x as usize >> (i % 40)) % 9]));
-            text.extend_from_slice(if x % 3 == 0 { b", " } else { b" " });
+            text.extend_from_slice(if x.is_multiple_of(3) { b", " } else { b" " });
         }
         for end in [text.len(), text.len() - 1, text.len() - 5] {
             let text = &text[..end];
