@@ -124,6 +124,7 @@ pub fn is_sorted_set(a: &[u64]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{common, drawn_set, xorshift};
 
     #[test]
     fn measures() {
@@ -145,17 +146,13 @@ mod tests {
 
     #[test]
     fn split_merges_agree_with_a_set() {
-        let mut rng = crate::testing::xorshift(7);
+        let mut rng = xorshift(7);
         let mut next = move || rng() % 500;
         for _ in 0..300 {
             let (la, lb) = (next() as usize, next() as usize);
-            let mut a: Vec<u64> = (0..la).map(|_| next()).collect();
-            let mut b: Vec<u64> = (0..lb).map(|_| next()).collect();
-            for s in [&mut a, &mut b] {
-                s.sort_unstable();
-                s.dedup();
-            }
-            let truth = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+            let a = drawn_set(la, &mut next);
+            let b = drawn_set(lb, &mut next);
+            let truth = common(&a, &b);
             assert_eq!(intersection_size(&a, &b), truth);
             for needed in [0, truth, truth + 1] {
                 let got = overlap_at_least(&a, &b, needed).map(|o| o.shared);

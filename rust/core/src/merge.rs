@@ -7,7 +7,8 @@ const CHAINS: usize = 2;
 /// Merge steps between two checks of the early exit.
 const CHECK_EVERY: usize = 16;
 
-/// Common elements of `a` and `b`, or `None` once fewer than `needed` remain possible.
+/// Common elements of `a` and `b` (each sorted ascending without duplicates), or `None` once
+/// fewer than `needed` remain possible.
 #[must_use]
 pub fn merge_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
@@ -159,6 +160,7 @@ fn blocks(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{common, drawn_set, xorshift};
 
     /// Every way to count: the dispatched one, the scalar one and, where the CPU has it, AVX2.
     fn counts(a: &[u64], b: &[u64], needed: usize) -> Vec<Option<usize>> {
@@ -198,17 +200,13 @@ mod tests {
     fn every_way_agrees_with_a_set() {
         // Dense values, so that blocks share elements at every offset, and lengths that leave
         // every remainder after whole blocks.
-        let mut rng = crate::testing::xorshift(11);
+        let mut rng = xorshift(11);
         let mut next = move || rng() % 400;
         for _ in 0..2000 {
             let (la, lb) = (next() as usize % 150, next() as usize % 150);
-            let mut a: Vec<u64> = (0..la).map(|_| next()).collect();
-            let mut b: Vec<u64> = (0..lb).map(|_| next()).collect();
-            for s in [&mut a, &mut b] {
-                s.sort_unstable();
-                s.dedup();
-            }
-            let truth = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+            let a = drawn_set(la, &mut next);
+            let b = drawn_set(lb, &mut next);
+            let truth = common(&a, &b);
             for needed in [0, truth, truth + 1, a.len().min(b.len())] {
                 for got in counts(&a, &b, needed) {
                     assert_eq!(got, (truth >= needed).then_some(truth), "needed {needed}");
