@@ -99,51 +99,80 @@ fn lower_step(step: u64, n: usize) -> u64 {
     (step | bytes(0x20)) & keep
 }
 
+#[inline]
+fn word_mask(text: &[u8], at: usize) -> u64 {
+    let mut mask = 0;
+    for step in 0..8 {
+        // The high bit of each byte, moved to bit `56 + i` for byte `i`: the eight partial
+        // products land on distinct bits, so nothing carries.
+        let flags = word_bytes(load(text, at + 8 * step)) >> 7;
+        mask |= (flags.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * step);
+    }
+    mask
+}
+
+/// Bytes of the word (letters and digits) starting at `at`, found 8 bytes at a time.
+fn word_len(text: &[u8], at: usize) -> usize {
+    let mut len = 0;
+    loop {
+        let ends = !word_bytes(load(text, at + len)) & bytes(0x80);
+        if ends != 0 {
+            return len + ends.trailing_zeros() as usize / 8;
+        }
+        len += 8;
+    }
+}
+
+/// [`hash_bytes`] of the lower-cased word of `len` bytes at `at`.
+///
+/// Words of up to 16 bytes (nearly all) take both 8-byte steps and keep the second one's
+/// result only when the word reaches it: a select, not a branch that mispredicts on every
+/// change of word length.
+#[inline]
+fn hash_word(text: &[u8], at: usize, len: usize, seed: u64) -> u64 {
+    let h = seed ^ (len as u64).wrapping_mul(P1);
+    if len > 16 {
+        let mut h = h;
+        for step in (at..at + len).step_by(8) {
+            h = fold(h ^ lower_step(load(text, step), at + len - step) ^ P3, P2);
+        }
+        return fmix64(h);
+    }
+    let one = fold(h ^ lower_step(load(text, at), len) ^ P3, P2);
+    let two = fold(
+        one ^ lower_step(load(text, at + 8), len.saturating_sub(8)) ^ P3,
+        P2,
+    );
+    fmix64(if len > 8 { two } else { one })
+}
+
 /// Hash the words of `text` (already known to need no normalisation beyond ASCII lower-casing):
 /// the same hash as [`hash_bytes`] of the lower-cased word.
 ///
-/// The text is read 8 bytes at a time: a word's start and end come from masks over the whole
-/// step, so no branch waits on each byte, and the hash takes the steps as they are.
+/// The text is read 64 bytes at a time into a mask of its letters and digits. A word starts at
+/// a set bit whose predecessor (in this block or the last one) is clear, and its length is the
+/// run of set bits from there. So the loops branch once per block and once per word that runs
+/// past its block, not on every byte or every word.
 fn ascii_word_hashes(text: &[u8], seed: u64, out: &mut Vec<u64>) {
-    let mut i = 0;
-    loop {
-        // Skip to the next word.
-        let mut starts = word_bytes(load(text, i));
-        while starts == 0 {
-            i += 8;
-            if i >= text.len() {
-                return;
-            }
-            starts = word_bytes(load(text, i));
+    // Whether the byte before the block is part of a word.
+    let mut carry = 0;
+    for block in (0..text.len()).step_by(64) {
+        let words = word_mask(text, block);
+        let mut starts = words & !((words << 1) | carry);
+        carry = words >> 63;
+        while starts != 0 {
+            let first = starts.trailing_zeros();
+            starts &= starts - 1;
+            let at = block + first as usize;
+            // Clear bits (ends of words) from the start on; none means the word runs on.
+            let rest = !words >> first;
+            let len = if rest != 0 {
+                rest.trailing_zeros() as usize
+            } else {
+                word_len(text, at)
+            };
+            out.push(hash_word(text, at, len, seed));
         }
-        i += starts.trailing_zeros() as usize / 8;
-        let first = load(text, i);
-        let ends = !word_bytes(first) & bytes(0x80);
-        if ends != 0 {
-            // Most words end within their first 8 bytes: hash the step already loaded.
-            let len = ends.trailing_zeros() as usize / 8;
-            let h = seed ^ (len as u64).wrapping_mul(P1);
-            out.push(fmix64(fold(h ^ lower_step(first, len) ^ P3, P2)));
-            i += len;
-            continue;
-        }
-        // A longer word ends in the first 8-byte step with a byte that is not a letter or digit.
-        let start = i;
-        let mut len = 8;
-        loop {
-            let ends = !word_bytes(load(text, start + len)) & bytes(0x80);
-            if ends != 0 {
-                len += ends.trailing_zeros() as usize / 8;
-                break;
-            }
-            len += 8;
-        }
-        i = start + len;
-        let mut h = seed ^ (len as u64).wrapping_mul(P1);
-        for at in (start..i).step_by(8) {
-            h = fold(h ^ lower_step(load(text, at), (i - at).min(8)) ^ P3, P2);
-        }
-        out.push(fmix64(h));
     }
 }
 
@@ -165,45 +194,48 @@ fn unicode_word_hashes(norm: &str, seed: u64, out: &mut Vec<u64>) {
     }
 }
 
-/// True when normalising `text` can change nothing but ASCII case, spacing and punctuation that
-/// the word tokenizer drops anyway.
-#[inline]
-fn ascii_fast_path(text: &str) -> bool {
-    text.is_ascii() && !text.as_bytes().contains(&b'&')
+/// The first byte of `text` from `at` on that the ASCII fast path cannot take: a non-ASCII
+/// byte, or `&` (which may start a character reference). Eight bytes a step.
+fn next_dirty(text: &[u8], mut at: usize) -> Option<usize> {
+    while at < text.len() {
+        let step = load(text, at);
+        // A zero byte of `amp` is an `&`; borrows only run upwards, so the lowest flag is true.
+        let amp = step ^ bytes(b'&');
+        let dirty = (step | (amp.wrapping_sub(bytes(1)) & !amp)) & bytes(0x80);
+        if dirty != 0 {
+            return Some(at + dirty.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    None
 }
 
 /// The hashes of the words of `text`, in order, after normalisation.
 ///
 /// Normalisation never acts across ASCII white space (NFKC composes and reorders only after a
 /// starter, character references hold no spaces, the other steps are per character), and words
-/// never contain it. So the text is cut at ASCII white space: runs of clean ASCII chunks take the
-/// fast path and only chunks with other characters, or `&`, go through the full normaliser.
+/// never contain it. So the text is cut at ASCII white space: the chunks holding a non-ASCII
+/// byte or an `&` go through the full normaliser, and the clean text between them takes the
+/// ASCII fast path. Those bytes are found eight at a time, and each one's chunk by looking
+/// around it for white space, so clean text is read once, not byte by byte.
 pub fn word_hashes(text: &str, seed: u64, out: &mut Vec<u64>) {
-    if ascii_fast_path(text) {
-        ascii_word_hashes(text.as_bytes(), seed, out);
-        return;
-    }
-    let bytes = text.as_bytes();
+    let raw = text.as_bytes();
     let mut clean_from = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut clean = true;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-            clean &= bytes[i].is_ascii() && bytes[i] != b'&';
-            i += 1;
-        }
-        if !clean {
-            ascii_word_hashes(&bytes[clean_from..start], seed, out);
-            unicode_word_hashes(&normalize(&text[start..i]), seed, out);
-            clean_from = i;
-        }
+    while let Some(dirty) = next_dirty(raw, clean_from) {
+        // `clean_from` is 0 or white space, so the chunk starts at or after it.
+        let start = raw[clean_from..dirty]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(clean_from, |i| clean_from + i + 1);
+        let end = raw[dirty..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(raw.len(), |i| dirty + i);
+        ascii_word_hashes(&raw[clean_from..start], seed, out);
+        unicode_word_hashes(&normalize(&text[start..end]), seed, out);
+        clean_from = end;
     }
-    ascii_word_hashes(&bytes[clean_from..], seed, out);
+    ascii_word_hashes(&raw[clean_from..], seed, out);
 }
 
 fn windows_into(tokens: &[u64], k: usize, seed: u64, out: &mut Vec<u64>) {
@@ -345,17 +377,57 @@ mod tests {
     }
 
     #[test]
+    fn chunked_text_hashes_like_the_whole_normalised_text() {
+        let pieces = [
+            "word",
+            "Caf\u{e9}",
+            "e\u{301}",
+            "&amp;",
+            "&#32;",
+            "a&b",
+            " ",
+            "\t",
+            "\n",
+            "\x0b",
+            "\x0c",
+            "\r",
+            "\u{a0}",
+            "\u{fb01}",
+            "AB12",
+            "x",
+            "\u{3000}",
+            "\u{301}",
+        ];
+        let mut next = crate::testing::xorshift(0x0dd_ba11);
+        for _ in 0..2000 {
+            let len = next() % 30;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let mut got = Vec::new();
+            word_hashes(&text, 3, &mut got);
+            let mut want = Vec::new();
+            unicode_word_hashes(&normalize(&text), 3, &mut want);
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
     fn ascii_words_hash_like_their_bytes() {
         let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         let mut text = Vec::new();
         for _ in 0..3000 {
             let x = next();
-            // Words of 1 to 70 bytes (across the 8-byte steps), mixed case, digits, separators.
+            // Words of 1 to 70 bytes (across the 8-byte steps and the 64-byte blocks), mixed
+            // case, digits, separators; now and then a block with no word at all.
             let len = (x % 70) as usize + 1;
             text.extend((0..len).map(|i| b"aZ9kQx0Mw"[(x as usize >> (i % 40)) % 9]));
             text.extend_from_slice(if x.is_multiple_of(3) { b", " } else { b" " });
+            if x % 17 == 5 {
+                text.extend_from_slice(&[b'-'; 130]);
+            }
         }
-        for end in [text.len(), text.len() - 1, text.len() - 5] {
+        for end in [text.len(), text.len() - 1, text.len() - 5, 64, 63, 65, 128] {
             let text = &text[..end];
             let mut got = Vec::new();
             ascii_word_hashes(text, 11, &mut got);
