@@ -99,6 +99,8 @@ fn lower_step(step: u64, n: usize) -> u64 {
     (step | bytes(0x20)) & keep
 }
 
+/// One bit per byte of the 64 bytes of `text` from `at` (bit `i` for byte `at + i`): set for a
+/// letter or a digit. Bytes past the end count as neither.
 #[inline]
 fn word_mask(text: &[u8], at: usize) -> u64 {
     let mut mask = 0;
