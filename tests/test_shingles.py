@@ -17,6 +17,10 @@ def test_hash_spec_matches_twin() -> None:
             assert _core.hash_bytes(data, seed) == twin.hash_bytes(data, seed)
     assert _core.combine([1, 2, 3], 5) == twin.combine([1, 2, 3], 5)
     assert _core.combine([1, 2], 0) != _core.combine([2, 1], 0)
+    for tokens in [[1], [1, 2, 3], [2**64 - 1] * 5, list(range(1, 65))]:
+        for seed in [0, 5, 2**64 - 1]:
+            assert _core.window_hash(tokens, seed) == twin.window_hash(tokens, seed)
+    assert _core.window_hash([1, 2], 0) != _core.window_hash([2, 1], 0)
 
 
 def test_fixed_vectors() -> None:
@@ -26,7 +30,8 @@ def test_fixed_vectors() -> None:
         assert impl.hash_bytes(b"news", 0) == 0xED8B189E71332718
         assert impl.hash_bytes(b"wire story", 42) == 0xE8F048983B6233D3
         assert impl.combine([1, 2, 3], 0) == 0x86E783BB062FCA5E
-    assert simcore.HASH_VERSION == 1
+        assert impl.window_hash([1, 2, 3], 0) == 0xCE9234E5FE02F283
+    assert simcore.HASH_VERSION == 2
 
 
 def test_counts_and_short_documents() -> None:

@@ -143,6 +143,19 @@ def combine(token_hashes: list[int], seed: int) -> int:
     return fmix64(acc ^ len(token_hashes))
 
 
+def rotl(x: int, r: int) -> int:
+    r %= 64
+    return ((x << r) | (x >> (64 - r))) & MASK
+
+
+def window_hash(token_hashes: list[int], seed: int) -> int:
+    m = len(token_hashes)
+    x = 0
+    for j, t in enumerate(token_hashes):
+        x ^= rotl(t, 13 * (m - 1 - j))
+    return fmix64(x ^ seed ^ P3 ^ ((m * P1) & MASK))
+
+
 def reduce(h: int, n: int) -> int:
     return (h * n) >> 64
 
@@ -165,9 +178,9 @@ def shingle(text: str, unit: str = "word", k: int = 5, seed: int = 0) -> tuple[l
         if not tokens:
             hashes: list[int] = []
         elif len(tokens) < k:
-            hashes = [combine(tokens, seed)]
+            hashes = [window_hash(tokens, seed)]
         else:
-            hashes = [combine(tokens[i : i + k], seed) for i in range(len(tokens) - k + 1)]
+            hashes = [window_hash(tokens[i : i + k], seed) for i in range(len(tokens) - k + 1)]
         return sorted(set(hashes)), len(tokens)
     norm = normalize(text)
     cseed = seed ^ P2

@@ -2,7 +2,8 @@
 //!
 //! Everything simcore hashes goes through three primitives: [`fmix64`] (the MurmurHash3
 //! finaliser), [`fold`] (a 64x64->128 multiply whose halves are xor-ed), and [`hash_bytes`],
-//! which reads UTF-8 bytes in 8-byte little-endian words.
+//! which reads UTF-8 bytes in 8-byte little-endian words. A word shingle's hash joins its
+//! words' hashes with [`window_hash`]; band keys and fingerprints join values with [`combine`].
 
 /// 2^64 / golden ratio, odd.
 pub const P1: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -63,6 +64,44 @@ pub fn combine(token_hashes: &[u64], seed: u64) -> u64 {
     fmix64(acc ^ token_hashes.len() as u64)
 }
 
+/// Bits by which each token of a word shingle is rotated relative to the next one (odd, so the
+/// rotations of up to 64 tokens are distinct).
+pub const WINDOW_ROTATION: u32 = 13;
+
+/// The hash of one word shingle from its tokens' hashes, in order:
+/// `fmix64(seed ^ P3 ^ m*P1 ^ x)` where `x` is the xor of each token hash `t_j` rotated left by
+/// `13 * (m - 1 - j)` bits (`m` tokens, at most 64).
+///
+/// `x` is linear in the token hashes, so the next shingle's `x` comes from this one's in a
+/// few operations (see `shingle::windows_into`) where [`combine`] multiplies once per token.
+/// With the other tokens fixed, `x` is a bijection of any one token, so shingles of the same
+/// length that differ in one token never collide; the rotations differ (up to 64 tokens), so
+/// word order counts; otherwise distinct shingles collide only when their random token hashes
+/// meet a linear equation. The finaliser (a bijection) mixes `x` into a uniform hash.
+#[inline]
+#[must_use]
+pub fn window_hash(token_hashes: &[u64], seed: u64) -> u64 {
+    let m = token_hashes.len() as u64;
+    let x = token_hashes
+        .iter()
+        .fold(0, |x: u64, &t| x.rotate_left(WINDOW_ROTATION) ^ t);
+    window_finish(x, window_key(seed, m))
+}
+
+/// The part of [`window_hash`] shared by every shingle of `m` tokens.
+#[inline]
+#[must_use]
+pub fn window_key(seed: u64, m: u64) -> u64 {
+    seed ^ P3 ^ m.wrapping_mul(P1)
+}
+
+/// [`window_hash`] from the xor of rotated token hashes and the [`window_key`].
+#[inline]
+#[must_use]
+pub fn window_finish(x: u64, key: u64) -> u64 {
+    fmix64(x ^ key)
+}
+
 /// The seed used for character shingles, so that they never collide with word shingles by design.
 #[inline]
 #[must_use]
@@ -97,6 +136,23 @@ mod tests {
         assert_ne!(hash_bytes(b"ab", 0), hash_bytes(b"ba", 0));
         assert_ne!(hash_bytes(b"a\0", 0), hash_bytes(b"a", 0));
         assert_ne!(combine(&[1, 2], 0), combine(&[2, 1], 0));
+        assert_ne!(window_hash(&[1, 2], 0), window_hash(&[2, 1], 0));
+        assert_ne!(window_hash(&[1, 2], 0), window_hash(&[1, 2], 1));
+        assert_ne!(window_hash(&[1], 0), window_hash(&[1, 0], 0));
+    }
+
+    #[test]
+    fn window_hash_rotates_each_token_by_its_distance_from_the_end() {
+        let t = [P1, P2, P3, 7, u64::MAX];
+        let x = t[0].rotate_left(52)
+            ^ t[1].rotate_left(39)
+            ^ t[2].rotate_left(26)
+            ^ t[3].rotate_left(13)
+            ^ t[4];
+        assert_eq!(
+            window_hash(&t, 9),
+            fmix64(x ^ 9 ^ P3 ^ 5u64.wrapping_mul(P1))
+        );
     }
 
     #[test]

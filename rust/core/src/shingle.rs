@@ -5,7 +5,10 @@
 //! tokens. A document with no tokens has no shingles.
 
 use crate::error::{bad_param, Result};
-use crate::hash::{char_seed, combine, fmix64, fold, hash_bytes, P1, P2, P3};
+use crate::hash::{
+    char_seed, fmix64, fold, hash_bytes, window_finish, window_hash, window_key, P1, P2, P3,
+    WINDOW_ROTATION,
+};
 use crate::normalize::normalize;
 use crate::unicode::is_word_char;
 
@@ -245,10 +248,24 @@ fn windows_into(tokens: &[u64], k: usize, seed: u64, out: &mut Vec<u64>) {
         return;
     }
     if tokens.len() < k {
-        out.push(combine(tokens, seed));
+        out.push(window_hash(tokens, seed));
         return;
     }
-    out.extend(tokens.windows(k).map(|w| combine(w, seed)));
+    // Rolling: `x` holds the first k - 1 tokens of the next window, rotated as in it; adding a
+    // token completes the window, and taking out its first token and rotating once more
+    // prepares the next.
+    let key = window_key(seed, k as u64);
+    let first = WINDOW_ROTATION.wrapping_mul(k as u32 - 1);
+    let mut x = tokens[..k - 1]
+        .iter()
+        .fold(0, |x: u64, &t| x.rotate_left(WINDOW_ROTATION) ^ t);
+    x = x.rotate_left(WINDOW_ROTATION);
+    out.reserve(tokens.len() - k + 1);
+    for (&t, &oldest) in tokens[k - 1..].iter().zip(tokens) {
+        let full = x ^ t;
+        out.push(window_finish(full, key));
+        x = (full ^ oldest.rotate_left(first)).rotate_left(WINDOW_ROTATION);
+    }
 }
 
 fn char_shingles(norm: &str, k: usize, seed: u64, out: &mut Vec<u64>) -> usize {
@@ -440,6 +457,28 @@ mod tests {
                 .map(|w| hash_bytes(w, 11))
                 .collect();
             assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn rolling_windows_hash_like_each_window() {
+        let mut next = crate::testing::xorshift(0x1656_67B1_9E37_79F9);
+        for k in [1, 2, 3, 5, 8, 13, 63, 64] {
+            for n in [0, 1, k - 1, k, k + 1, 3 * k + 7] {
+                // Random token hashes, and a run of one token repeated.
+                let mut tokens: Vec<u64> = (0..n).map(|_| next()).collect();
+                tokens.extend(std::iter::repeat_n(next(), n / 2));
+                let mut got = Vec::new();
+                windows_into(&tokens, k, 3, &mut got);
+                let want: Vec<u64> = if tokens.is_empty() {
+                    Vec::new()
+                } else if tokens.len() < k {
+                    vec![window_hash(&tokens, 3)]
+                } else {
+                    tokens.windows(k).map(|w| window_hash(w, 3)).collect()
+                };
+                assert_eq!(got, want, "k={k} n={}", tokens.len());
+            }
         }
     }
 

@@ -39,6 +39,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stages::verify, m)?)?;
     m.add_function(wrap_pyfunction!(stages::hash_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(stages::combine, m)?)?;
+    m.add_function(wrap_pyfunction!(stages::window_hash, m)?)?;
     m.add_function(wrap_pyfunction!(stages::is_word_char, m)?)?;
     m.add_function(wrap_pyfunction!(pipeline::cluster, m)?)?;
     m.add_class::<stream::Stream>()?;

@@ -247,6 +247,12 @@ pub fn combine(token_hashes: Vec<u64>, seed: u64) -> u64 {
     hash::combine(&token_hashes, seed)
 }
 
+/// The specified hash of one word shingle from its tokens' hashes.
+#[pyfunction]
+pub fn window_hash(token_hashes: Vec<u64>, seed: u64) -> u64 {
+    hash::window_hash(&token_hashes, seed)
+}
+
 /// Is `c` a word character (Unicode 14 general category L*, M* or N*)?
 #[pyfunction]
 pub fn is_word_char(c: char) -> bool {
