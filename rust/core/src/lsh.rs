@@ -179,7 +179,7 @@ impl Groups {
             }
             self.slot_of.push(at as u32);
         }
-        let doc_of = |i: u32| banding.docs[self.row[i as usize] as usize];
+        let doc_of = |i: u32| banding.label(self.row[i as usize] as usize);
         for i in 0..self.row.len() {
             let slot = self.table[self.slot_of[i] as usize];
             if slot.count < 2 || self.prev[i] == NONE {
@@ -226,6 +226,8 @@ pub struct Banding {
     /// The document of each row: the visiting order, without documents whose signature is
     /// empty (they are never candidates).
     docs: Vec<u32>,
+    /// The label of each row in the pairs, if not its document (see [`Self::labelled`]).
+    labels: Option<Vec<u32>>,
     params: LshParams,
     seed: u64,
     /// Per row, the star and chain partners it was last paired with in a giant bucket: the
@@ -249,6 +251,7 @@ impl Banding {
         let n = rows.len();
         Ok(Banding {
             docs: rows,
+            labels: None,
             params,
             seed,
             star_done: (0..n).map(|_| AtomicU32::new(NONE)).collect(),
@@ -289,6 +292,20 @@ impl Banding {
     #[must_use]
     pub fn docs(&self) -> &[u32] {
         &self.docs
+    }
+
+    /// Emit each document `d` as `label[d]` in the pairs (a permutation of the documents, so
+    /// that the pairs come out sorted in another order); the banding is otherwise the same.
+    #[must_use]
+    pub fn labelled(mut self, label: &[u32]) -> Self {
+        self.labels = Some(self.docs.iter().map(|&d| label[d as usize]).collect());
+        self
+    }
+
+    /// The label of `row` in the pairs.
+    #[inline]
+    fn label(&self, row: usize) -> u32 {
+        self.labels.as_ref().map_or(self.docs[row], |l| l[row])
     }
 
     /// The key block of `bands` (row-major: one row of `bands.len()` keys per row of the

@@ -14,8 +14,8 @@ use crate::pair_set::PairSet;
 use crate::parallel::pool;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
-use crate::signatures::{narrow_signatures, signatures_into};
-use crate::verify::{locality_order, prefilter, verify, Edge, Measure};
+use crate::signatures::{narrow_rows, signatures_into};
+use crate::verify::{placement, prefilter, to_documents, verify, Edge, Measure};
 
 /// Documents per batch between checkpoints.
 pub const BATCH: usize = 8192;
@@ -107,26 +107,42 @@ pub struct Output {
     pub times: StageTimes,
 }
 
-/// The candidate stage up to the prefilter: LSH bands visited in content `order` (documents for
-/// which `empty` holds have no signature and are left out), batch after batch (`keys` gives a
-/// batch's key block for the banding's rows), then the pairs of identical documents. Returns
-/// the candidate pairs (see [`PairSet::into_pairs`]: the caller may first give back what only
-/// the banding needed).
+/// The documents the candidate stage bands, and how its pairs name them.
+pub(crate) struct Members<'a, E> {
+    /// The content order, in which the bands visit the documents.
+    pub order: &'a [u32],
+    /// Which documents have no signature (they are left out).
+    pub empty: E,
+    /// Each document's name in the pairs (a permutation of the documents); `None`: its index.
+    pub label: Option<&'a [u32]>,
+}
+
+/// The candidate stage up to the prefilter: LSH bands visited in the `members`' content order,
+/// batch after batch (`keys` gives a batch's key block for the banding's rows), then the pairs
+/// of identical documents. Returns the candidate pairs (see [`PairSet::into_pairs`]: the caller
+/// may first give back what only the banding needed).
 pub(crate) fn propose(
     pool: &rayon::ThreadPool,
     ctl: &dyn Control,
     cfg: &Config,
     fingerprints: &[u128],
-    order: &[u32],
-    empty: impl Fn(usize) -> bool + Sync,
+    members: Members<'_, impl Fn(usize) -> bool + Sync>,
     mut keys: impl FnMut(&Banding, std::ops::Range<usize>) -> Result<Vec<u64>>,
 ) -> Result<PairSet> {
+    let Members {
+        order,
+        empty,
+        label,
+    } = members;
     let rows = order
         .iter()
         .copied()
         .filter(|&d| !empty(d as usize))
         .collect();
-    let banding = Banding::new(rows, cfg.num_perm, cfg.lsh, cfg.shingle.seed)?;
+    let mut banding = Banding::new(rows, cfg.num_perm, cfg.lsh, cfg.shingle.seed)?;
+    if let Some(label) = label {
+        banding = banding.labelled(label);
+    }
     let mut pairs = PairSet::new(fingerprints.len());
     in_batches(ctl, "band", banding.bands(), BANDS_PER_BATCH, |r| {
         let block = keys(&banding, r.clone())?;
@@ -134,10 +150,79 @@ pub(crate) fn propose(
         Ok(())
     })?;
     drop(banding);
-    let duplicates = duplicate_pairs(fingerprints, order, &empty);
+    let mut duplicates = duplicate_pairs(fingerprints, order, &empty);
+    if let Some(label) = label {
+        for pair in &mut duplicates {
+            let (a, b) = (label[pair.0 as usize], label[pair.1 as usize]);
+            *pair = (a.min(b), a.max(b));
+        }
+    }
     pool.install(|| pairs.add(&[duplicates]));
     pairs.shrink_to_fit();
     Ok(pairs)
+}
+
+/// What the candidate stage of [`run`] gives the later stages.
+struct Plausible {
+    /// Each document's rank in the content order.
+    rank: Vec<u32>,
+    /// Number of candidate pairs.
+    candidates: usize,
+    /// The candidates that passed the prefilter, in the order of their ends' places (see
+    /// [`placement`]).
+    pairs: Vec<(u32, u32)>,
+}
+
+/// The candidate stage of [`run`] from the `sets` and their signatures: LSH candidates, then
+/// the prefilter.
+///
+/// The pairs name documents by their places while they are gathered, so that they come out
+/// sorted with a document's partners close together, and the prefilter reads signatures and
+/// set sizes laid out by place: a partner's are often still in cache from an earlier pair.
+fn plausible_candidates(
+    pool: &rayon::ThreadPool,
+    ctl: &dyn Control,
+    cfg: &Config,
+    sets: &ShingleSets,
+    sigs: Vec<u64>,
+) -> Result<Plausible> {
+    let k = cfg.num_perm;
+    let fps = pool.install(|| fingerprints(sets, cfg.shingle.seed));
+    let order = pool.install(|| content_order(&fps));
+    let rank = rank_of(&order);
+    let first_column: Vec<u64> = sigs.iter().step_by(k.max(1)).copied().collect();
+    let (by_key, place) = pool.install(|| placement(&first_column));
+    drop(first_column);
+    let members = Members {
+        order: &order,
+        empty: |d| sets.get(d).is_empty(),
+        label: Some(&place),
+    };
+    let lsh_pairs = propose(pool, ctl, cfg, &fps, members, |banding, r| {
+        Ok(pool.install(|| banding.keys(&sigs, k, r)))
+    })?;
+    drop((fps, order, place));
+    let narrow = pool.install(|| narrow_rows(&sigs, k, &by_key));
+    // The full signatures go before the pairs are copied out: at a million documents they
+    // are four times the pairs.
+    drop(sigs);
+    let sizes: Vec<u32> = pool.install(|| {
+        by_key
+            .par_iter()
+            .map(|&d| sets.get(d as usize).len() as u32)
+            .collect()
+    });
+    let lsh_pairs = pool.install(|| lsh_pairs.into_pairs());
+    let mut pairs =
+        pool.install(|| prefilter(&sizes, &narrow, k, &lsh_pairs, cfg.measure, cfg.threshold));
+    let candidates = lsh_pairs.len();
+    drop((narrow, lsh_pairs, sizes));
+    pool.install(|| to_documents(&mut pairs, &by_key));
+    Ok(Plausible {
+        rank,
+        candidates,
+        pairs,
+    })
 }
 
 /// Clusters from the verified edges; `priority` ranks representatives (smaller first), by
@@ -232,36 +317,15 @@ pub fn run<S: AsRef<str> + Sync>(
     times.sketch = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let fps = pool.install(|| fingerprints(&sets, cfg.shingle.seed));
-    let order = pool.install(|| content_order(&fps));
-    let rank = rank_of(&order);
-    let lsh_pairs = propose(
-        &pool,
-        ctl,
-        cfg,
-        &fps,
-        &order,
-        |d| sets.get(d).is_empty(),
-        |banding, r| Ok(pool.install(|| banding.keys(&sigs, k, r))),
-    )?;
-    drop((fps, order));
-    // Each document's first MinHash value places it for verification (see `locality_order`).
-    let first_column: Vec<u64> = sigs.iter().step_by(k.max(1)).copied().collect();
-    let narrow = pool.install(|| narrow_signatures(&sigs));
-    // The full signatures go before the pairs are copied out: at a million documents they
-    // are four times the pairs.
-    drop(sigs);
-    let lsh_pairs = pool.install(|| lsh_pairs.into_pairs());
-    let pairs =
-        pool.install(|| prefilter(&sets, &narrow, k, &lsh_pairs, cfg.measure, cfg.threshold));
-    let candidates = lsh_pairs.len();
-    drop((narrow, lsh_pairs));
+    let Plausible {
+        rank,
+        candidates,
+        pairs,
+    } = plausible_candidates(&pool, ctl, cfg, &sets, sigs)?;
     times.band = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
     let verified = pairs.len();
-    let pairs = pool.install(|| locality_order(&pairs, &first_column));
-    drop(first_column);
     let mut edges = Vec::new();
     in_batches(ctl, "verify", pairs.len(), BATCH * 16, |r| {
         edges.extend(pool.install(|| verify(&sets, &pairs[r], cfg.measure, cfg.threshold)));
@@ -269,7 +333,7 @@ pub fn run<S: AsRef<str> + Sync>(
     })?;
     // Clustering needs only the edges: give the sets and pairs back before it.
     drop(pairs);
-    // Edges in the order of their ends, as the candidate pairs were before the locality order.
+    // Edges in the order of their ends, not of their places.
     pool.install(|| edges.par_sort_unstable_by_key(|e| (e.a, e.b)));
     times.verify = t.elapsed().as_secs_f64();
     let shingles = (0..n).map(|d| sets.get(d).len() as u32).collect();

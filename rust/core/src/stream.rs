@@ -28,7 +28,7 @@ use crate::error::{bad_param, Error, Result};
 use crate::lsh::{band_keys, content_order, fingerprints, rank_of};
 use crate::parallel::pool;
 use crate::pipeline::{
-    check_sizes, link, propose, Config, Output, StageTimes, BANDS_PER_BATCH, BATCH,
+    check_sizes, link, propose, Config, Members, Output, StageTimes, BANDS_PER_BATCH, BATCH,
 };
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::{narrow_signatures, signatures_into};
@@ -233,8 +233,11 @@ impl Stream {
             ctl,
             &cfg,
             &fingerprints,
-            &order,
-            |d| shingles[d] == 0,
+            Members {
+                order: &order,
+                empty: |d| shingles[d] == 0,
+                label: None,
+            },
             |banding, r| {
                 let file = keys[r.start / BANDS_PER_BATCH].take();
                 let file = file.ok_or_else(|| bad_param!("band batch {r:?} read twice"))?;

@@ -5,7 +5,6 @@ use rayon::prelude::*;
 use crate::jaccard::{overlap_at_least, Overlap};
 use crate::lsh::{order_by, rank_of};
 use crate::minhash::equal_narrow_columns;
-use crate::pair_set::PairSet;
 use crate::shingle_sets::ShingleSets;
 
 /// Which exact measure decides an edge.
@@ -119,10 +118,11 @@ pub fn plausible_pair(
 }
 
 /// Keep the candidate pairs whose signatures make the threshold plausible, given the exact
-/// set sizes (`signatures` [narrow](crate::minhash::narrow) and row-major, `k` columns).
+/// set `sizes` (`signatures` [narrow](crate::minhash::narrow) and row-major, `k` columns; a
+/// pair's ends index both).
 #[must_use]
 pub fn prefilter(
-    sets: &ShingleSets,
+    sizes: &[u32],
     signatures: &[u16],
     k: usize,
     pairs: &[(u32, u32)],
@@ -137,8 +137,8 @@ pub fn prefilter(
             plausible_pair(
                 &signatures[a * k..(a + 1) * k],
                 &signatures[b * k..(b + 1) * k],
-                sets.get(a).len(),
-                sets.get(b).len(),
+                sizes[a] as usize,
+                sizes[b] as usize,
                 measure,
                 threshold,
             )
@@ -179,38 +179,28 @@ fn touch(set: &[u64]) {
     }
 }
 
-/// Pairs per list that [`locality_order`] hands to a [`PairSet`] (lists are scattered in
-/// parallel).
-const ORDER_LIST: usize = 1 << 18;
-
-/// `pairs` in an order that verifies partners close together, so that a partner's set is
-/// often still in cache from an earlier pair.
+/// Where each document goes for the candidate stage: documents sorted by `key` (their first
+/// MinHash value), ties by index. Returns the documents in that order and each document's place.
 ///
-/// Documents are placed by `key` (their first MinHash value: two copies share it with
-/// probability their Jaccard similarity, so a story's copies gather in runs), ties by index,
-/// and the pairs are sorted by the places of their two ends. In the order of the input (by
-/// document index), the partner set of almost every pair came from memory: at a million
-/// documents that is 21M sets of 3 KB. Each pair keeps its ends as given.
+/// Two copies share their first value with probability their Jaccard similarity, so a story's
+/// copies gather in runs. Pairs named by places and sorted come out with the partners of a
+/// document close together: the prefilter and verification find a partner's signature or
+/// set in cache from an earlier pair far more often than in document order, where at a million
+/// documents nearly every partner came from memory (21M sets of 3 KB, 32M signatures).
 #[must_use]
-pub fn locality_order(pairs: &[(u32, u32)], key: &[u64]) -> Vec<(u32, u32)> {
+pub fn placement(key: &[u64]) -> (Vec<u32>, Vec<u32>) {
     let by_key = order_by(key);
     let place = rank_of(&by_key);
-    let placed: Vec<(u32, u32)> = pairs
-        .par_iter()
-        .map(|&(a, b)| {
-            let (x, y) = (place[a as usize], place[b as usize]);
-            (x.min(y), x.max(y))
-        })
-        .collect();
-    let mut sorted = PairSet::new(key.len());
-    sorted.add(&placed.chunks(ORDER_LIST).collect::<Vec<_>>());
-    drop(placed);
-    let mut out = sorted.into_pairs();
-    out.par_iter_mut().for_each(|pair| {
+    (by_key, place)
+}
+
+/// Name the pairs of places by their documents again (`by_key` from [`placement`]), each pair
+/// as `(smaller, larger)`, keeping their order.
+pub fn to_documents(pairs: &mut [(u32, u32)], by_key: &[u32]) {
+    pairs.par_iter_mut().for_each(|pair| {
         let (a, b) = (by_key[pair.0 as usize], by_key[pair.1 as usize]);
         *pair = (a.min(b), a.max(b));
     });
-    out
 }
 
 /// Score every candidate pair exactly and keep those whose score reaches `threshold`.
@@ -245,19 +235,36 @@ pub fn verify(
 mod tests {
     use super::*;
 
+    /// `pairs` named by places, sorted and named by documents again (the pipeline's path).
+    fn in_place_order(pairs: &[(u32, u32)], key: &[u64]) -> Vec<(u32, u32)> {
+        let (by_key, place) = placement(key);
+        let mut placed: Vec<(u32, u32)> = pairs
+            .iter()
+            .map(|&(a, b)| {
+                let (x, y) = (place[a as usize], place[b as usize]);
+                (x.min(y), x.max(y))
+            })
+            .collect();
+        placed.sort_unstable();
+        to_documents(&mut placed, &by_key);
+        placed
+    }
+
     #[test]
-    fn locality_order_places_pairs_by_key() {
+    fn placement_orders_pairs_by_key() {
         // Documents 0..6 with keys placing them 3, 4, 0, 5, 1, 2 (ties by index: 1 and 3
         // share a key).
         let key = [30, 50, 5, 50, 10, 20];
+        let (by_key, place) = placement(&key);
+        assert_eq!(by_key, [2, 4, 5, 0, 1, 3]);
+        assert_eq!(place, [3, 4, 0, 5, 1, 2]);
         let pairs = [(0, 1), (0, 2), (1, 3), (2, 4), (3, 5), (4, 5)];
         // Places: (0, 1) -> (3, 4); (0, 2) -> (0, 3); (1, 3) -> (4, 5); (2, 4) -> (0, 1);
         // (3, 5) -> (2, 5); (4, 5) -> (1, 2).
         assert_eq!(
-            locality_order(&pairs, &key),
+            in_place_order(&pairs, &key),
             [(2, 4), (0, 2), (4, 5), (3, 5), (0, 1), (1, 3)]
         );
-        assert!(locality_order(&[], &key).is_empty());
         let mut next = crate::testing::xorshift(5);
         let key: Vec<u64> = (0..3000).map(|_| next() % 40).collect();
         let mut pairs: Vec<(u32, u32)> = (0..20_000)
@@ -269,7 +276,15 @@ mod tests {
             .collect();
         pairs.sort_unstable();
         pairs.dedup();
-        let mut got = locality_order(&pairs, &key);
+        let mut got = in_place_order(&pairs, &key);
+        let smaller_keys: Vec<u64> = got
+            .iter()
+            .map(|&(a, b)| key[a as usize].min(key[b as usize]))
+            .collect();
+        assert!(
+            smaller_keys.is_sorted(),
+            "pairs in the order of their first ends' keys"
+        );
         got.sort_unstable();
         assert_eq!(got, pairs, "the same pairs, each once");
     }
