@@ -15,7 +15,7 @@ use crate::parallel::pool;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::{narrow_rows, signatures_into};
-use crate::verify::{placement, prefilter, to_documents, verify, Edge, Measure};
+use crate::verify::{placement, prefilter, relabel, verify, Edge, Measure};
 
 /// Documents per batch between checkpoints.
 pub const BATCH: usize = 8192;
@@ -151,13 +151,12 @@ pub(crate) fn propose(
     })?;
     drop(banding);
     let mut duplicates = duplicate_pairs(fingerprints, order, &empty);
-    if let Some(label) = label {
-        for pair in &mut duplicates {
-            let (a, b) = (label[pair.0 as usize], label[pair.1 as usize]);
-            *pair = (a.min(b), a.max(b));
+    pool.install(|| {
+        if let Some(label) = label {
+            relabel(&mut duplicates, label);
         }
-    }
-    pool.install(|| pairs.add(&[duplicates]));
+        pairs.add(&[duplicates]);
+    });
     pairs.shrink_to_fit();
     Ok(pairs)
 }
@@ -217,7 +216,7 @@ fn plausible_candidates(
         pool.install(|| prefilter(&sizes, &narrow, k, &lsh_pairs, cfg.measure, cfg.threshold));
     let candidates = lsh_pairs.len();
     drop((narrow, lsh_pairs, sizes));
-    pool.install(|| to_documents(&mut pairs, &by_key));
+    pool.install(|| relabel(&mut pairs, &by_key));
     Ok(Plausible {
         rank,
         candidates,

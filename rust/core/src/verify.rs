@@ -194,11 +194,12 @@ pub fn placement(key: &[u64]) -> (Vec<u32>, Vec<u32>) {
     (by_key, place)
 }
 
-/// Name the pairs of places by their documents again (`by_key` from [`placement`]), each pair
-/// as `(smaller, larger)`, keeping their order.
-pub fn to_documents(pairs: &mut [(u32, u32)], by_key: &[u32]) {
+/// Rename the ends of `pairs` through `label`, each pair as `(smaller, larger)`, keeping their
+/// order: documents to places with `place`, places back to documents with `by_key` (both from
+/// [`placement`]).
+pub fn relabel(pairs: &mut [(u32, u32)], label: &[u32]) {
     pairs.par_iter_mut().for_each(|pair| {
-        let (a, b) = (by_key[pair.0 as usize], by_key[pair.1 as usize]);
+        let (a, b) = (label[pair.0 as usize], label[pair.1 as usize]);
         *pair = (a.min(b), a.max(b));
     });
 }
@@ -238,15 +239,10 @@ mod tests {
     /// `pairs` named by places, sorted and named by documents again (the pipeline's path).
     fn in_place_order(pairs: &[(u32, u32)], key: &[u64]) -> Vec<(u32, u32)> {
         let (by_key, place) = placement(key);
-        let mut placed: Vec<(u32, u32)> = pairs
-            .iter()
-            .map(|&(a, b)| {
-                let (x, y) = (place[a as usize], place[b as usize]);
-                (x.min(y), x.max(y))
-            })
-            .collect();
+        let mut placed = pairs.to_vec();
+        relabel(&mut placed, &place);
         placed.sort_unstable();
-        to_documents(&mut placed, &by_key);
+        relabel(&mut placed, &by_key);
         placed
     }
 
