@@ -82,10 +82,17 @@ pub const WINDOW_ROTATION: u32 = 13;
 #[must_use]
 pub fn window_hash(token_hashes: &[u64], seed: u64) -> u64 {
     let m = token_hashes.len() as u64;
-    let x = token_hashes
+    window_finish(window_xor(token_hashes), window_key(seed, m))
+}
+
+/// The `x` of [`window_hash`]: each token hash rotated left by [`WINDOW_ROTATION`] bits per
+/// position from the end, xor-ed.
+#[inline]
+#[must_use]
+pub fn window_xor(token_hashes: &[u64]) -> u64 {
+    token_hashes
         .iter()
-        .fold(0, |x: u64, &t| x.rotate_left(WINDOW_ROTATION) ^ t);
-    window_finish(x, window_key(seed, m))
+        .fold(0, |x, &t| x.rotate_left(WINDOW_ROTATION) ^ t)
 }
 
 /// The part of [`window_hash`] shared by every shingle of `m` tokens.

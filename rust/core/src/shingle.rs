@@ -6,8 +6,8 @@
 
 use crate::error::{bad_param, Result};
 use crate::hash::{
-    char_seed, fmix64, fold, hash_bytes, window_finish, window_hash, window_key, P1, P2, P3,
-    WINDOW_ROTATION,
+    char_seed, fmix64, fold, hash_bytes, window_finish, window_hash, window_key, window_xor, P1,
+    P2, P3, WINDOW_ROTATION,
 };
 use crate::normalize::normalize;
 use crate::unicode::is_word_char;
@@ -256,10 +256,7 @@ fn windows_into(tokens: &[u64], k: usize, seed: u64, out: &mut Vec<u64>) {
     // prepares the next.
     let key = window_key(seed, k as u64);
     let first = WINDOW_ROTATION.wrapping_mul(k as u32 - 1);
-    let mut x = tokens[..k - 1]
-        .iter()
-        .fold(0, |x: u64, &t| x.rotate_left(WINDOW_ROTATION) ^ t);
-    x = x.rotate_left(WINDOW_ROTATION);
+    let mut x = window_xor(&tokens[..k - 1]).rotate_left(WINDOW_ROTATION);
     out.reserve(tokens.len() - k + 1);
     for (&t, &oldest) in tokens[k - 1..].iter().zip(tokens) {
         let full = x ^ t;

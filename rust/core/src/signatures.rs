@@ -58,11 +58,11 @@ mod tests {
         let k = 7;
         let signatures: Vec<u64> = (0..5 * k).map(|_| next()).collect();
         let all = narrow_signatures(&signatures);
-        let rows = [3, 0, 4, 1, 2];
+        let rows: [u32; 5] = [3, 0, 4, 1, 2];
         let want: Vec<u16> = rows
             .iter()
-            .flat_map(|&d| all[d * k..(d + 1) * k].iter().copied())
+            .flat_map(|&d| all[d as usize * k..(d as usize + 1) * k].iter().copied())
             .collect();
-        assert_eq!(narrow_rows(&signatures, k, &[3, 0, 4, 1, 2]), want);
+        assert_eq!(narrow_rows(&signatures, k, &rows), want);
     }
 }
