@@ -23,6 +23,13 @@ impl ShingleSets {
     }
 
     /// Shingle a batch of documents in parallel and append their sets.
+    ///
+    /// Tried and not kept (20k articles, one thread, a fresh process per run): workers writing
+    /// runs of documents straight into a zeroed room of the flat array, which is never touched
+    /// where it is not written, saved 16 ms of first-touch page faults in the shingle stage
+    /// (0.252 -> 0.236 s), but closing the gaps between the runs is one sequential move of all
+    /// the hashes, 1.8 s at 1M documents. One buffer per run instead of one per document,
+    /// copied in the same way, changed nothing measurable.
     pub fn push_texts<S: AsRef<str> + Sync>(&mut self, texts: &[S], spec: &ShingleSpec) {
         let parts: Vec<(Vec<u64>, u32)> = texts
             .par_iter()
