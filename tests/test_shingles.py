@@ -31,13 +31,18 @@ def test_fixed_vectors() -> None:
         assert impl.hash_bytes(b"wire story", 42) == 0xE8F048983B6233D3
         assert impl.combine([1, 2, 3], 0) == 0x86E783BB062FCA5E
         assert impl.window_hash([1, 2, 3], 0) == 0xCE9234E5FE02F283
-    assert simcore.HASH_VERSION == 2
+    # A set keeps the top 32 bits of each shingle's 64-bit hash (version 3).
+    words = twin.word_hashes("One two three four five", 0)
+    assert twin.window_hash(words, 0) == 0x1CB37D17A19628E4
+    assert twin.shingle("One two three four five")[0] == [0x1CB37D17]
+    assert simcore.shingles(["One two three four five"])[0].tolist() == [0x1CB37D17]
+    assert simcore.HASH_VERSION == 3
 
 
 def test_counts_and_short_documents() -> None:
     sets = simcore.shingles(["one two three four five six", "one two", " ,. ", ""], k=5)
     assert [len(s) for s in sets] == [2, 1, 0, 0]
-    assert all(s.dtype == np.uint64 for s in sets)
+    assert all(s.dtype == np.uint32 for s in sets)
     assert all(np.all(np.diff(s.astype(object)) > 0) for s in sets if len(s) > 1)
 
 

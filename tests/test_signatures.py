@@ -16,7 +16,7 @@ K = 128
 
 
 def _pair(rng: np.random.Generator, j: float, union: int) -> tuple[np.ndarray, np.ndarray]:
-    values = np.unique(rng.integers(0, 2**64 - 1, size=union + 64, dtype=np.uint64))[:union]
+    values = np.unique(rng.integers(0, 2**32, size=union + 64, dtype=np.uint64))[:union]
     rng.shuffle(values)
     shared = round(j * union)
     only = (union - shared) // 2
@@ -71,12 +71,12 @@ def test_text_and_set_inputs_agree() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.integers(0, 2**64 - 1), max_size=300, unique=True),
+    st.lists(st.integers(0, 2**32 - 1), max_size=300, unique=True),
     st.sampled_from([1, 2, 7, 64, 128]),
 )
 def test_twin_equality(hashes: list[int], k: int) -> None:
     hs = sorted(hashes)
-    ours = simcore.signatures([np.asarray(hs, dtype=np.uint64)], num_perm=k, seed=11)[0]
+    ours = simcore.signatures([np.asarray(hs, dtype=np.uint32)], num_perm=k, seed=11)[0]
     assert ours.tolist() == twin.signature(hs, k, 11)
 
 
@@ -84,6 +84,12 @@ def test_rejects_bad_parameters() -> None:
     with pytest.raises(ValueError, match="num_perm"):
         simcore.signatures(["a"], num_perm=0)
     with pytest.raises(ValueError, match="sorted"):
-        simcore.signatures([np.array([3, 1], dtype=np.uint64)])
-    with pytest.raises(TypeError, match="unsigned 64-bit"):
+        simcore.signatures([np.array([3, 1], dtype=np.uint32)])
+    with pytest.raises(ValueError, match="32-bit shingle hashes"):
         simcore.signatures([np.array([-1, 2])])
+    # A set of 64-bit hashes (as simcore before hash version 3 made them) is refused, not
+    # silently truncated.
+    with pytest.raises(ValueError, match=r"0 to 2\*\*32 - 1"):
+        simcore.signatures([np.array([1, 2**40], dtype=np.uint64)])
+    with pytest.raises(TypeError, match="32-bit shingle hashes"):
+        simcore.signatures([np.array([1.5, 2.0])])

@@ -42,7 +42,7 @@ __all__ = [
     "verify",
 ]
 
-U64Array = npt.NDArray[np.uint64]
+U32Array = npt.NDArray[np.uint32]
 T = TypeVar("T")
 
 
@@ -102,7 +102,7 @@ def shingles(
     k: int = DEFAULT_K,
     seed: int = DEFAULT_SEED,
     threads: Optional[int] = None,
-) -> list[U64Array]:
+) -> list[U32Array]:
     """Hash each text's shingles.
 
     Word shingles are ``k`` consecutive words (runs of Unicode letters, marks and numbers of
@@ -123,7 +123,8 @@ def shingles(
     Returns
     -------
     list of numpy.ndarray
-        One sorted, duplicate-free ``uint64`` array of shingle hashes per text.
+        One sorted, duplicate-free ``uint32`` array of shingle hashes per text: each is the top
+        half of the shingle's 64-bit hash (docs/HASHING.md).
     """
     ts = check_texts(texts)
     u, kk, s = _check_shingling(unit, k, seed)
@@ -132,18 +133,23 @@ def shingles(
     return sets
 
 
-def _as_set(a: object, name: str) -> U64Array:
+def _as_set(a: object, name: str) -> U32Array:
     arr = np.asarray(a)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of shingle hashes")
-    bad_type = arr.size and arr.dtype != np.uint64
-    if bad_type and (not np.issubdtype(arr.dtype, np.integer) or (arr < 0).any()):
-        raise TypeError(f"{name} must hold unsigned 64-bit shingle hashes, got {arr.dtype}")
-    return np.ascontiguousarray(arr, dtype=np.uint64)
+    if arr.size and arr.dtype != np.uint32:
+        if not np.issubdtype(arr.dtype, np.integer):
+            raise TypeError(f"{name} must hold 32-bit shingle hashes, got {arr.dtype}")
+        if (arr < 0).any() or (arr > 0xFFFF_FFFF).any():
+            raise ValueError(
+                f"{name} must hold 32-bit shingle hashes (0 to 2**32 - 1, as simcore.shingles"
+                " returns them); values outside that range come from elsewhere"
+            )
+    return np.ascontiguousarray(arr, dtype=np.uint32)
 
 
 def signatures(
-    docs: Sequence[str] | Sequence[U64Array],
+    docs: Sequence[str] | Sequence[U32Array],
     *,
     num_perm: int = DEFAULT_NUM_PERM,
     unit: str = DEFAULT_UNIT,
@@ -187,7 +193,7 @@ def signatures(
     return _native(ts, lambda: _core.text_signatures(ts, u, k2, s, kk, n))
 
 
-def _pair_sets(a: object, b: object) -> tuple[U64Array, U64Array]:
+def _pair_sets(a: object, b: object) -> tuple[U32Array, U32Array]:
     if isinstance(a, str) or isinstance(b, str):
         raise TypeError("jaccard/containment compare shingle-hash arrays; call shingles() first")
     return _as_set(a, "a"), _as_set(b, "b")

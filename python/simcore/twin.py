@@ -160,6 +160,15 @@ def reduce(h: int, n: int) -> int:
     return (h * n) >> 64
 
 
+def hash32(h: int) -> int:
+    """The 32-bit hash a shingle set stores: the top half of the 64-bit shingle hash."""
+    return h >> 32
+
+
+def reduce32(h: int, n: int) -> int:
+    return (h * n) >> 32
+
+
 def probe(seed: int, bin_: int, attempt: int) -> int:
     return fmix64(((seed + P3) & MASK) ^ ((bin_ << 32) | attempt))
 
@@ -172,7 +181,7 @@ def word_hashes(text: str, seed: int) -> list[int]:
 
 
 def shingle(text: str, unit: str = "word", k: int = 5, seed: int = 0) -> tuple[list[int], int]:
-    """Sorted unique shingle hashes and the token count."""
+    """Sorted unique 32-bit shingle hashes and the token count."""
     if unit == "word":
         tokens = word_hashes(text, seed)
         if not tokens:
@@ -181,14 +190,16 @@ def shingle(text: str, unit: str = "word", k: int = 5, seed: int = 0) -> tuple[l
             hashes = [window_hash(tokens, seed)]
         else:
             hashes = [window_hash(tokens[i : i + k], seed) for i in range(len(tokens) - k + 1)]
-        return sorted(set(hashes)), len(tokens)
+        return sorted({hash32(h) for h in hashes}), len(tokens)
     norm = normalize(text)
     cseed = seed ^ P2
     if not norm:
         return [], 0
     if len(norm) < k:
-        return [hash_bytes(norm.encode("utf-8"), cseed)], len(norm)
-    grams = {hash_bytes(norm[i : i + k].encode("utf-8"), cseed) for i in range(len(norm) - k + 1)}
+        return [hash32(hash_bytes(norm.encode("utf-8"), cseed))], len(norm)
+    grams = {
+        hash32(hash_bytes(norm[i : i + k].encode("utf-8"), cseed)) for i in range(len(norm) - k + 1)
+    }
     return sorted(grams), len(norm)
 
 
@@ -196,10 +207,10 @@ def shingle(text: str, unit: str = "word", k: int = 5, seed: int = 0) -> tuple[l
 
 
 def signature(hashes: list[int], num_perm: int = 128, seed: int = 0) -> list[int]:
-    """One-permutation hashing with optimal densification."""
+    """One-permutation hashing with optimal densification, over 32-bit shingle hashes."""
     sig = [EMPTY] * num_perm
     for h in hashes:
-        b = reduce(h, num_perm)
+        b = reduce32(h, num_perm)
         if h < sig[b]:
             sig[b] = h
     filled = [v for v in sig if v != EMPTY]

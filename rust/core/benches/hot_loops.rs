@@ -56,14 +56,11 @@ fn corpus(docs: usize, words: usize) -> Vec<String> {
 }
 
 /// Two sorted sets of `len` distinct hashes that share `shared` of them.
-fn copies(len: usize, shared: usize) -> (Vec<u64>, Vec<u64>) {
-    let hash = |i: usize| {
-        (i as u64 + 1)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(29)
-    };
-    let mut x: Vec<u64> = (0..len).map(hash).collect();
-    let mut y: Vec<u64> = (len - shared..2 * len - shared).map(hash).collect();
+fn copies(len: usize, shared: usize) -> (Vec<u32>, Vec<u32>) {
+    // An odd multiplier is a bijection of u32, so the hashes are distinct.
+    let hash = |i: usize| (i as u32 + 1).wrapping_mul(0x9E37_79B9).rotate_left(13);
+    let mut x: Vec<u32> = (0..len).map(hash).collect();
+    let mut y: Vec<u32> = (len - shared..2 * len - shared).map(hash).collect();
     x.sort_unstable();
     y.sort_unstable();
     (x, y)

@@ -43,7 +43,7 @@ pub enum DfPolicy {
 pub struct DfTable {
     at: Vec<u16>,
     /// The exact frequency of every shingle whose frequency saturated.
-    saturated: HashMap<u64, u32>,
+    saturated: HashMap<u32, u32>,
 }
 
 /// The stored value of every frequency from itself up.
@@ -76,11 +76,11 @@ impl Chunk {
     fn read_back(
         &mut self,
         out: &mut [u16],
-        hashes: &[u64],
-        region: &[u64],
+        hashes: &[u32],
+        region: &[u32],
         size: &[usize],
-        bucket_of: impl Fn(u64) -> usize,
-    ) -> HashMap<u64, u32> {
+        bucket_of: impl Fn(u32) -> usize,
+    ) -> HashMap<u32, u32> {
         let mut fill = prefix_sums(size.iter().copied(), region.len());
         let mut big = HashMap::new();
         for (from, &to) in self.from.iter_mut().zip(&self.to) {
@@ -92,7 +92,7 @@ impl Chunk {
                 out[p - self.start] = match u16::try_from(count) {
                     Ok(narrow) if narrow < SATURATED => narrow,
                     _ => {
-                        big.insert(h, count as u32);
+                        big.insert(h, count);
                         SATURATED
                     }
                 };
@@ -126,7 +126,7 @@ impl DfTable {
         let n = hashes.len();
         let pass_bits =
             (usize::BITS - (n.saturating_sub(1) / pass_entries.max(1)).leading_zeros()).min(8);
-        let passes = 1u64 << pass_bits;
+        let passes = 1u32 << pass_bits;
         // Buckets of about 32k entries, so that a bucket's table fits in L2 (at 77M entries,
         // 256 buckets of 300k made the counting miss cache and cost 30x); at most 2048, a
         // number of streams the scatter still writes efficiently.
@@ -135,14 +135,14 @@ impl DfTable {
             .saturating_sub(15)
             .clamp(1, 11);
         let buckets = 1usize << bits;
-        let bucket_of = |h: u64| ((h << pass_bits) >> (64 - bits)) as usize;
+        let bucket_of = |h: u32| ((u64::from(h) << (32 + pass_bits)) >> (64 - bits)) as usize;
         let mut chunks = chunks_of(sets, n.div_ceil(4 * rayon::current_num_threads()).max(1));
         let mut at = vec![0u16; n];
         let mut saturated = HashMap::new();
-        let mut scattered: Vec<u64> = Vec::new();
+        let mut scattered: Vec<u32> = Vec::new();
         for pass in 0..passes {
             // The pass takes the hashes below `end` that earlier passes left.
-            let end = (pass + 1 < passes).then(|| (pass + 1) << (64 - pass_bits));
+            let end = (pass + 1 < passes).then(|| (pass + 1) << (32 - pass_bits));
             let sizes: Vec<Vec<usize>> = chunks
                 .par_iter_mut()
                 .map(|c| {
@@ -186,7 +186,7 @@ impl DfTable {
                 });
 
             // Gather each bucket's parts from all regions and count it.
-            let mut parts: Vec<Vec<&mut [u64]>> = (0..buckets).map(|_| Vec::new()).collect();
+            let mut parts: Vec<Vec<&mut [u32]>> = (0..buckets).map(|_| Vec::new()).collect();
             let slices = cut(&mut scattered[..total], sizes.iter().flatten().copied());
             for (i, slice) in slices.into_iter().enumerate() {
                 parts[i % buckets].push(slice);
@@ -194,14 +194,14 @@ impl DfTable {
             parts
                 .into_par_iter()
                 .for_each_init(BucketCounter::default, |counter, mut bucket| {
-                    counter.count(&mut bucket, pass_bits + bits);
+                    counter.count(&mut bucket);
                 });
 
             // Read the counts back in each run's own order; the next pass starts where this
             // one ended.
             let starts: Vec<usize> = chunks.iter().map(|c| c.start).chain([n]).collect();
             let at_parts = cut(&mut at, starts.windows(2).map(|w| w[1] - w[0]));
-            let big: Vec<HashMap<u64, u32>> = at_parts
+            let big: Vec<HashMap<u32, u32>> = at_parts
                 .into_par_iter()
                 .zip(chunks.par_iter_mut())
                 .zip(&sizes)
@@ -338,15 +338,15 @@ fn prefix_sums(lens: impl Iterator<Item = usize>, total: usize) -> Vec<usize> {
 /// clearing, and only the slots a bucket used are reset after it (not the whole table).
 #[derive(Default)]
 pub(crate) struct BucketCounter {
-    keys: Vec<u64>,
+    keys: Vec<u32>,
     counts: Vec<u32>,
     slot_of: Vec<u32>,
 }
 
 impl BucketCounter {
-    /// Overwrite every hash of `bucket` (in parts; all hashes share their top `bits` bits)
-    /// with the number of times it occurs in the bucket.
-    pub(crate) fn count(&mut self, bucket: &mut [&mut [u64]], bits: u32) {
+    /// Overwrite every hash of `bucket` (in parts) with the number of times it occurs in the
+    /// bucket.
+    pub(crate) fn count(&mut self, bucket: &mut [&mut [u32]]) {
         let len: usize = bucket.iter().map(|p| p.len()).sum();
         let cap = (2 * len).next_power_of_two().max(16);
         let mask = cap - 1;
@@ -355,10 +355,10 @@ impl BucketCounter {
             self.counts.resize(cap, 0);
         }
         self.slot_of.clear();
-        // The bits below the shared top ones are uniform.
-        let shift = 64 - bits - cap.trailing_zeros();
+        // A bucket's hashes share their top bits (the bucket's number); the low bits are
+        // uniform.
         for &h in bucket.iter().flat_map(|p| p.iter()) {
-            let mut at = (h >> shift) as usize & mask;
+            let mut at = h as usize & mask;
             while self.counts[at] != 0 && self.keys[at] != h {
                 at = (at + 1) & mask;
             }
@@ -368,7 +368,7 @@ impl BucketCounter {
         }
         let slots = self.slot_of.iter();
         for (h, &slot) in bucket.iter_mut().flat_map(|p| p.iter_mut()).zip(slots) {
-            *h = u64::from(self.counts[slot as usize]);
+            *h = self.counts[slot as usize];
         }
         for &slot in &self.slot_of {
             self.counts[slot as usize] = 0;
@@ -468,17 +468,17 @@ mod tests {
         let mut next = crate::testing::xorshift(3);
         // Hashes spread over the whole range (so that every pass has some), drawn from a small
         // pool so that documents share them; some documents empty.
-        let pool: Vec<u64> = (0..300).map(|_| next()).collect();
-        let sets: Vec<Vec<u64>> = (0..200)
+        let pool: Vec<u32> = (0..300).map(|_| next() as u32).collect();
+        let sets: Vec<Vec<u32>> = (0..200)
             .map(|_| {
                 let len = (next() % 40) as usize * usize::from(!next().is_multiple_of(9));
-                let mut s: Vec<u64> = (0..len).map(|_| pool[(next() % 300) as usize]).collect();
+                let mut s: Vec<u32> = (0..len).map(|_| pool[(next() % 300) as usize]).collect();
                 s.sort_unstable();
                 s.dedup();
                 s
             })
             .collect();
-        let mut df: HashMap<u64, u32> = HashMap::new();
+        let mut df: HashMap<u32, u32> = HashMap::new();
         for &h in sets.iter().flatten() {
             *df.entry(h).or_default() += 1;
         }
@@ -512,7 +512,7 @@ mod tests {
             })
             .collect();
         let at: Vec<u16> = docs.concat();
-        let sets: Vec<Vec<u64>> = docs.iter().map(|d| (0..d.len() as u64).collect()).collect();
+        let sets: Vec<Vec<u32>> = docs.iter().map(|d| (0..d.len() as u32).collect()).collect();
         let sets = ShingleSets::from_sets(sets, vec![5; docs.len()]);
         let table = DfTable {
             at,
@@ -533,11 +533,11 @@ mod tests {
     fn frequencies_past_two_bytes_stay_exact() {
         // Hash 1 is in 66,000 documents, hash 2 in exactly `SATURATED` of them (the first
         // stored value that stands for more), every other hash in one.
-        let n = 66_000u64;
-        let sets: Vec<Vec<u64>> = (0..n)
+        let n = 66_000u32;
+        let sets: Vec<Vec<u32>> = (0..n)
             .map(|i| {
                 let mut s = vec![1, 1_000_000 + i];
-                if i < u64::from(SATURATED) {
+                if i < u32::from(SATURATED) {
                     s.insert(1, 2);
                 }
                 s

@@ -123,6 +123,24 @@ pub fn probe(seed: u64, bin: u32, attempt: u32) -> u64 {
     fmix64(seed.wrapping_add(P3) ^ ((u64::from(bin) << 32) | u64::from(attempt)))
 }
 
+/// The 32-bit hash a shingle set stores: the top half of the shingle's 64-bit hash.
+///
+/// Thirty-two bits are enough to tell a document's shingles apart from another's (two sets of
+/// 1,000 shingles share a value by chance with probability 2^-12, and then only one), and they
+/// halve the memory of the sets, which are the largest thing a run holds.
+#[inline]
+#[must_use]
+pub fn hash32(h: u64) -> u32 {
+    (h >> 32) as u32
+}
+
+/// Map a 32-bit hash uniformly onto `0..n` (multiply-high, "fastrange").
+#[inline]
+#[must_use]
+pub fn reduce32(h: u32, n: u32) -> u32 {
+    ((u64::from(h) * u64::from(n)) >> 32) as u32
+}
+
 /// Map a 64-bit hash uniformly onto `0..n` (multiply-high, "fastrange").
 #[inline]
 #[must_use]
@@ -168,5 +186,10 @@ mod tests {
             assert!(reduce(h, 128) < 128);
         }
         assert_eq!(reduce(u64::MAX, 1), 0);
+        for h in [0, 1, u32::MAX, P1 as u32] {
+            assert!(reduce32(h, 128) < 128);
+        }
+        assert_eq!(reduce32(u32::MAX, 128), 127);
+        assert_eq!(reduce32(1 << 25, 128), 1);
     }
 }

@@ -1,4 +1,4 @@
-//! Exact similarity of two shingle-hash sets, each sorted ascending without duplicates.
+//! Exact similarity of two sets of 32-bit shingle hashes, each sorted ascending without duplicates.
 
 use crate::merge::merge_at_least;
 
@@ -57,7 +57,7 @@ const GALLOP_RATIO: usize = 16;
 
 /// Common elements of `small` and `large` (sorted, duplicate-free, `large` at least
 /// [`GALLOP_RATIO`] times longer) by binary search through the longer.
-fn gallop(small: &[u64], large: &[u64]) -> usize {
+fn gallop(small: &[u32], large: &[u32]) -> usize {
     let mut count = 0;
     let mut rest = large;
     for x in small {
@@ -74,7 +74,7 @@ fn gallop(small: &[u64], large: &[u64]) -> usize {
 
 /// Count the common elements of two sorted, duplicate-free slices.
 #[must_use]
-pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+pub fn intersection_size(a: &[u32], b: &[u32]) -> usize {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0;
@@ -87,7 +87,7 @@ pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
 
 /// The overlap of two sorted, duplicate-free sets.
 #[must_use]
-pub fn overlap(a: &[u64], b: &[u64]) -> Overlap {
+pub fn overlap(a: &[u32], b: &[u32]) -> Overlap {
     Overlap {
         shared: intersection_size(a, b),
         size_a: a.len(),
@@ -98,7 +98,7 @@ pub fn overlap(a: &[u64], b: &[u64]) -> Overlap {
 /// The overlap of two sorted, duplicate-free sets, or `None` as soon as fewer than `needed`
 /// common elements remain possible.
 #[must_use]
-pub fn overlap_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<Overlap> {
+pub fn overlap_at_least(a: &[u32], b: &[u32], needed: usize) -> Option<Overlap> {
     if a.len().min(b.len()) < needed {
         return None;
     }
@@ -117,7 +117,7 @@ pub fn overlap_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<Overlap> 
 
 /// Check that a set is sorted ascending without duplicates.
 #[must_use]
-pub fn is_sorted_set(a: &[u64]) -> bool {
+pub fn is_sorted_set(a: &[u32]) -> bool {
     a.windows(2).all(|w| w[0] < w[1])
 }
 
@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn galloping_agrees_with_merge() {
-        let big: Vec<u64> = (0..1000).map(|x| x * 3).collect();
+        let big: Vec<u32> = (0..1000).map(|x| x * 3).collect();
         let small = [0, 3, 4, 2997, 5000];
         assert_eq!(intersection_size(&small, &big), 3);
         assert_eq!(intersection_size(&big, &small), 3);

@@ -32,7 +32,7 @@ pub mod verify;
 pub use error::{Error, Result};
 
 /// Version of the hash and sketch derivation (docs/HASHING.md); recorded with anything persisted.
-pub const HASH_VERSION: u32 = 2;
+pub const HASH_VERSION: u32 = 3;
 
 /// The Unicode version the normaliser and tokenizer follow.
 #[must_use]

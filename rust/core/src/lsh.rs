@@ -399,13 +399,13 @@ impl Banding {
 /// A 128-bit fingerprint of a shingle set: equal sets have equal fingerprints; two different
 /// sets share one with probability about 2^-128.
 #[must_use]
-pub fn fingerprint(set: &[u64], seed: u64) -> u128 {
-    // `combine(set, seed)` and `combine(set, !seed)`, folded in one loop so that their two
-    // chains of dependent multiplications overlap.
+pub fn fingerprint(set: &[u32], seed: u64) -> u128 {
+    // `combine(set, seed)` and `combine(set, !seed)` (each hash widened to 64 bits), folded in
+    // one loop so that their two chains of dependent multiplications overlap.
     let (mut hi, mut lo) = (seed ^ P3, !seed ^ P3);
     for &t in set {
-        hi = fold(hi ^ t, P1);
-        lo = fold(lo ^ t, P1);
+        hi = fold(hi ^ u64::from(t), P1);
+        lo = fold(lo ^ u64::from(t), P1);
     }
     let len = set.len() as u64;
     (u128::from(fmix64(hi ^ len)) << 64) | u128::from(fmix64(lo ^ len))
@@ -491,10 +491,11 @@ mod tests {
     fn fingerprint_is_combine_under_two_seeds() {
         let mut next = crate::testing::xorshift(3);
         for len in [0, 1, 2, 7, 300] {
-            let set: Vec<u64> = (0..len).map(|_| next()).collect();
+            let set: Vec<u32> = (0..len).map(|_| next() as u32).collect();
+            let wide: Vec<u64> = set.iter().map(|&h| u64::from(h)).collect();
             for seed in [0, 1, next()] {
                 let expected =
-                    (u128::from(combine(&set, seed)) << 64) | u128::from(combine(&set, !seed));
+                    (u128::from(combine(&wide, seed)) << 64) | u128::from(combine(&wide, !seed));
                 assert_eq!(fingerprint(&set, seed), expected, "len {len}, seed {seed}");
             }
         }

@@ -1,5 +1,5 @@
 //! Counting the common elements of two sorted, duplicate-free sets of similar length by merging
-//! them: four elements at a time with AVX2 where the CPU has it (checked at run time), otherwise
+//! them: eight elements at a time with AVX2 where the CPU has it (checked at run time), otherwise
 //! a branchless scalar merge in two chains. Both give the same counts.
 
 /// Independent merges that [`scalar`] advances together.
@@ -10,7 +10,7 @@ const CHECK_EVERY: usize = 16;
 /// Common elements of `a` and `b` (each sorted ascending without duplicates), or `None` once
 /// fewer than `needed` remain possible.
 #[must_use]
-pub fn merge_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
+pub fn merge_at_least(a: &[u32], b: &[u32], needed: usize) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         #[allow(unsafe_code)]
@@ -23,15 +23,15 @@ pub fn merge_at_least(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
 
 /// One branchless merge in progress over `a` and `b`.
 struct Merge<'s> {
-    a: &'s [u64],
-    b: &'s [u64],
+    a: &'s [u32],
+    b: &'s [u32],
     i: usize,
     j: usize,
     count: usize,
 }
 
 impl<'s> Merge<'s> {
-    fn new(a: &'s [u64], b: &'s [u64]) -> Self {
+    fn new(a: &'s [u32], b: &'s [u32]) -> Self {
         Merge {
             a,
             b,
@@ -77,14 +77,14 @@ impl<'s> Merge<'s> {
 /// starts a stream of its own through the partner set, which at 1M documents comes from
 /// memory: there 4 chains verified in 15.5-18.5 s where 2 took 15.2-15.5 s.
 #[must_use]
-pub fn scalar(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
+pub fn scalar(a: &[u32], b: &[u32], needed: usize) -> Option<usize> {
     // Where chain `q` starts in `a` and in `b` (the last one ends at both ends).
     let bounds: [(usize, usize); CHAINS + 1] = std::array::from_fn(|q| {
         if q == CHAINS {
             (a.len(), b.len())
         } else {
             let h = a.len() * q / CHAINS;
-            let at = a.get(h).copied().unwrap_or(u64::MAX);
+            let at = a.get(h).copied().unwrap_or(u32::MAX);
             (h, b.partition_point(|&y| y < at))
         }
     });
@@ -109,49 +109,54 @@ pub fn scalar(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
     (count >= needed).then_some(count)
 }
 
-/// [`merge_at_least`] four elements at a time: each step compares a block of four of `a` with
-/// a block of four of `b`, all sixteen pairs at once, and moves past the block (or both) with
+/// [`merge_at_least`] eight elements at a time: each step compares a block of eight of `a`
+/// with a block of eight of `b`, all 64 pairs at once, and moves past the block (or both) with
 /// the smaller last element. A common element sits in one block of each set, and that pair of
 /// blocks is compared exactly once, so each is counted once. The step depends on the previous
-/// one's loads as a scalar step does, but settles four elements, not one: criterion's
-/// `merge_400` takes 0.48 us against 0.69 for [`scalar`], and the verify stage of the pipeline
-/// went from 0.165 to 0.113 s at 20k documents (one thread), and from 16 to 12 s at 1M.
-/// What is left when one set has fewer than four elements to go is merged one at a time.
-/// (Two chains of blocks, split as [`scalar`] splits: `merge_400` 0.48 -> 0.44 us, but the
-/// verify stage at 20k went from 0.103 to 0.115 s on one thread and from 0.053 to 0.058 s on
-/// two; most likely the split's binary search, which reads a partner set out of order before
-/// it is in cache, costs more than the chains gain.)
+/// one's loads as a scalar step does, but settles eight elements, not one. The 64 pairs are
+/// eight comparisons of `a`'s block with `b`'s, rotated within its two 128-bit halves by 0 to
+/// 3 places, with and without the halves swapped (in-half shuffles are the cheapest).
+/// (With 64-bit hashes, blocks of four took criterion's `merge_400` from 0.69 to 0.48 us and
+/// the verify stage at 20k documents from 0.165 to 0.113 s. Two chains of blocks, split as
+/// [`scalar`] splits, gained in criterion but lost in the pipeline, most likely because the
+/// split's binary search reads a partner set out of order before it is in cache.)
+/// What is left when one set has fewer than eight elements to go is merged one at a time.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn blocks(a: &[u64], b: &[u64], needed: usize) -> Option<usize> {
+fn blocks(a: &[u32], b: &[u32], needed: usize) -> Option<usize> {
     use std::arch::x86_64::{
-        _mm256_castsi256_pd, _mm256_cmpeq_epi64, _mm256_movemask_pd, _mm256_or_si256,
-        _mm256_permute4x64_epi64, _mm256_set_epi64x,
+        __m256i, _mm256_castsi256_ps, _mm256_cmpeq_epi32, _mm256_movemask_ps, _mm256_or_si256,
+        _mm256_permute2x128_si256, _mm256_setr_epi32, _mm256_shuffle_epi32,
+    };
+    let lanes = |v: &[u32; 8]| {
+        let l = v.map(|x| x as i32);
+        _mm256_setr_epi32(l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7])
+    };
+    // `va` against `vb` rotated by 0 to 3 places within each half.
+    let within = |va: __m256i, vb: __m256i| {
+        _mm256_or_si256(
+            _mm256_or_si256(
+                _mm256_cmpeq_epi32(va, vb),
+                _mm256_cmpeq_epi32(va, _mm256_shuffle_epi32::<0b00_11_10_01>(vb)),
+            ),
+            _mm256_or_si256(
+                _mm256_cmpeq_epi32(va, _mm256_shuffle_epi32::<0b01_00_11_10>(vb)),
+                _mm256_cmpeq_epi32(va, _mm256_shuffle_epi32::<0b10_01_00_11>(vb)),
+            ),
+        )
     };
     let (mut i, mut j, mut count) = (0, 0, 0);
     'outer: loop {
         for _ in 0..CHECK_EVERY {
-            let (Some(x), Some(y)) = (a[i..].first_chunk::<4>(), b[j..].first_chunk::<4>()) else {
+            let (Some(x), Some(y)) = (a[i..].first_chunk::<8>(), b[j..].first_chunk::<8>()) else {
                 break 'outer;
             };
-            let lanes = |v: &[u64; 4]| {
-                _mm256_set_epi64x(v[3] as i64, v[2] as i64, v[1] as i64, v[0] as i64)
-            };
             let (va, vb) = (lanes(x), lanes(y));
-            // `vb` and its three rotations: every element of `y` meets every element of `x`.
-            let same = _mm256_or_si256(
-                _mm256_or_si256(
-                    _mm256_cmpeq_epi64(va, vb),
-                    _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b00_11_10_01>(vb)),
-                ),
-                _mm256_or_si256(
-                    _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b01_00_11_10>(vb)),
-                    _mm256_cmpeq_epi64(va, _mm256_permute4x64_epi64::<0b10_01_00_11>(vb)),
-                ),
-            );
-            count += _mm256_movemask_pd(_mm256_castsi256_pd(same)).count_ones() as usize;
-            i += 4 * usize::from(x[3] <= y[3]);
-            j += 4 * usize::from(y[3] <= x[3]);
+            let swapped = _mm256_permute2x128_si256::<0x01>(vb, vb);
+            let same = _mm256_or_si256(within(va, vb), within(va, swapped));
+            count += _mm256_movemask_ps(_mm256_castsi256_ps(same)).count_ones() as usize;
+            i += 8 * usize::from(x[7] <= y[7]);
+            j += 8 * usize::from(y[7] <= x[7]);
         }
         if count + (a.len() - i).min(b.len() - j) < needed {
             return None;
@@ -167,7 +172,7 @@ mod tests {
     use crate::testing::{common, drawn_set, xorshift};
 
     /// Every way to count: the dispatched one, the scalar one and, where the CPU has it, AVX2.
-    fn counts(a: &[u64], b: &[u64], needed: usize) -> Vec<Option<usize>> {
+    fn counts(a: &[u32], b: &[u32], needed: usize) -> Vec<Option<usize>> {
         let mut out = vec![merge_at_least(a, b, needed), scalar(a, b, needed)];
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
@@ -180,13 +185,13 @@ mod tests {
 
     #[test]
     fn tiny_sets_split_into_chains_and_blocks_correctly() {
-        // Fewer elements than chains or a block, empty sides, and u64::MAX (the empty-part
+        // Fewer elements than chains or a block, empty sides, and u32::MAX (the empty-part
         // sentinel of the chains).
-        let pool = [0, 1, 5, 9, u64::MAX - 1, u64::MAX];
-        for ma in 0u32..64 {
-            for mb in 0u32..64 {
-                let pick = |m: u32| -> Vec<u64> {
-                    (0..6)
+        let pool = [0, 1, 5, 9, 1 << 31, u32::MAX - 1, u32::MAX];
+        for ma in 0u32..128 {
+            for mb in 0u32..128 {
+                let pick = |m: u32| -> Vec<u32> {
+                    (0..7)
                         .filter(|i| m >> i & 1 == 1)
                         .map(|i| pool[i])
                         .collect()
@@ -221,9 +226,9 @@ mod tests {
 
     #[test]
     fn identical_and_disjoint_runs() {
-        let a: Vec<u64> = (0..1000).collect();
-        let evens: Vec<u64> = (0..1000).map(|x| 2 * x).collect();
-        let high: Vec<u64> = (1000..1100).collect();
+        let a: Vec<u32> = (0..1000).collect();
+        let evens: Vec<u32> = (0..1000).map(|x| 2 * x).collect();
+        let high: Vec<u32> = (1000..1100).collect();
         for (x, y, truth) in [(&a, &a, 1000), (&a, &evens, 500), (&a, &high, 0)] {
             for got in counts(x, y, 0) {
                 assert_eq!(got, Some(truth));

@@ -1,13 +1,14 @@
 //! Tokens and shingles: word k-grams (words are runs of Unicode letters, marks and numbers) and
-//! character k-grams (for scripts written without spaces), each hashed to 64 bits.
+//! character k-grams (for scripts written without spaces), each hashed to 64 bits, of which a
+//! set keeps the top 32 (see [`hash32`]).
 //!
 //! A document with at least one token but fewer than `k` has exactly one shingle: all of its
 //! tokens. A document with no tokens has no shingles.
 
 use crate::error::{bad_param, Result};
 use crate::hash::{
-    char_seed, fmix64, fold, hash_bytes, window_finish, window_hash, window_key, window_xor, P1,
-    P2, P3, WINDOW_ROTATION,
+    char_seed, fmix64, fold, hash32, hash_bytes, window_finish, window_hash, window_key,
+    window_xor, P1, P2, P3, WINDOW_ROTATION,
 };
 use crate::normalize::normalize;
 use crate::unicode::is_word_char;
@@ -45,8 +46,8 @@ impl ShingleSpec {
 /// The tokens of a document and its shingle hashes.
 #[derive(Debug, Default, Clone)]
 pub struct Shingled {
-    /// Shingle hashes, sorted and without duplicates.
-    pub hashes: Vec<u64>,
+    /// Shingles' 32-bit hashes, sorted and without duplicates.
+    pub hashes: Vec<u32>,
     /// Number of tokens (words, or characters for character shingles).
     pub tokens: usize,
 }
@@ -243,12 +244,13 @@ pub fn word_hashes(text: &str, seed: u64, out: &mut Vec<u64>) {
     ascii_word_hashes(&raw[clean_from..], seed, out);
 }
 
-fn windows_into(tokens: &[u64], k: usize, seed: u64, out: &mut Vec<u64>) {
+/// The 32-bit hashes of the word shingles of `tokens` (see [`hash32`]).
+fn windows_into(tokens: &[u64], k: usize, seed: u64, out: &mut Vec<u32>) {
     if tokens.is_empty() {
         return;
     }
     if tokens.len() < k {
-        out.push(window_hash(tokens, seed));
+        out.push(hash32(window_hash(tokens, seed)));
         return;
     }
     // Rolling: `x` holds the first k - 1 tokens of the next window, rotated as in it; adding a
@@ -260,12 +262,13 @@ fn windows_into(tokens: &[u64], k: usize, seed: u64, out: &mut Vec<u64>) {
     out.reserve(tokens.len() - k + 1);
     for (&t, &oldest) in tokens[k - 1..].iter().zip(tokens) {
         let full = x ^ t;
-        out.push(window_finish(full, key));
+        out.push(hash32(window_finish(full, key)));
         x = (full ^ oldest.rotate_left(first)).rotate_left(WINDOW_ROTATION);
     }
 }
 
-fn char_shingles(norm: &str, k: usize, seed: u64, out: &mut Vec<u64>) -> usize {
+/// The 32-bit hashes of the character shingles of `norm`; returns its number of characters.
+fn char_shingles(norm: &str, k: usize, seed: u64, out: &mut Vec<u32>) -> usize {
     let seed = char_seed(seed);
     let mut bounds: Vec<usize> = norm.char_indices().map(|(i, _)| i).collect();
     let n = bounds.len();
@@ -274,11 +277,14 @@ fn char_shingles(norm: &str, k: usize, seed: u64, out: &mut Vec<u64>) -> usize {
         return 0;
     }
     if n < k {
-        out.push(hash_bytes(norm.as_bytes(), seed));
+        out.push(hash32(hash_bytes(norm.as_bytes(), seed)));
         return n;
     }
     for s in 0..=(n - k) {
-        out.push(hash_bytes(&norm.as_bytes()[bounds[s]..bounds[s + k]], seed));
+        out.push(hash32(hash_bytes(
+            &norm.as_bytes()[bounds[s]..bounds[s + k]],
+            seed,
+        )));
     }
     n
 }
@@ -315,7 +321,7 @@ const INSERTION_MAX: u32 = 32;
 /// bucket by bucket instead paid a mispredicted loop exit per bucket: 8.8 against 5.3 ns a hash
 /// on documents of 100-800 shingles.) A bucket that is long anyway (hashes chosen to collide)
 /// is sorted by comparison first, so no hash moves more than [`INSERTION_MAX`] places.
-fn sorted_unique(hashes: Vec<u64>) -> Vec<u64> {
+fn sorted_unique(hashes: Vec<u32>) -> Vec<u32> {
     let n = hashes.len();
     if n < 64 || u32::try_from(n).is_err() {
         let mut hashes = hashes;
@@ -324,7 +330,7 @@ fn sorted_unique(hashes: Vec<u64>) -> Vec<u64> {
         return hashes;
     }
     let bits = (usize::BITS - n.leading_zeros()).min(SORT_BITS);
-    let shift = 64 - bits;
+    let shift = u32::BITS - bits;
     // Each bucket's size, then where it starts; the scatter moves each start to its end.
     let mut at = vec![0u32; 1 << bits];
     for &h in &hashes {
@@ -335,7 +341,7 @@ fn sorted_unique(hashes: Vec<u64>) -> Vec<u64> {
         longest = longest.max(*a);
         (*a, sum) = (sum, sum + *a);
     }
-    let mut out = vec![0u64; n];
+    let mut out = vec![0u32; n];
     for &h in &hashes {
         let b = (h >> shift) as usize;
         out[at[b] as usize] = h;
@@ -467,12 +473,15 @@ mod tests {
                 tokens.extend(std::iter::repeat_n(next(), n / 2));
                 let mut got = Vec::new();
                 windows_into(&tokens, k, 3, &mut got);
-                let want: Vec<u64> = if tokens.is_empty() {
+                let want: Vec<u32> = if tokens.is_empty() {
                     Vec::new()
                 } else if tokens.len() < k {
-                    vec![window_hash(&tokens, 3)]
+                    vec![hash32(window_hash(&tokens, 3))]
                 } else {
-                    tokens.windows(k).map(|w| window_hash(w, 3)).collect()
+                    tokens
+                        .windows(k)
+                        .map(|w| hash32(window_hash(w, 3)))
+                        .collect()
                 };
                 assert_eq!(got, want, "k={k} n={}", tokens.len());
             }
@@ -484,9 +493,9 @@ mod tests {
         let mut next = crate::testing::xorshift(0x9E37_79B9_7F4A_7C15);
         for n in [0, 1, 63, 64, 65, 400, 1023, 1024, 5000, 100_000] {
             // Uniform hashes, with repeats, and a run sharing its top bits.
-            let mut v: Vec<u64> = (0..n).map(|_| next()).collect();
+            let mut v: Vec<u32> = (0..n).map(|_| next() as u32).collect();
             v.extend_from_within(..n / 3);
-            v.extend((0..n / 4).map(|i| (7 << 54) | (next() >> 20) | i as u64));
+            v.extend((0..n / 4).map(|i| (7 << 22) | (next() as u32 >> 20) | i as u32));
             let mut want = v.clone();
             want.sort_unstable();
             want.dedup();

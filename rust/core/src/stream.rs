@@ -62,8 +62,8 @@ impl Scratch {
     }
 }
 
-fn partition_of(h: u64) -> usize {
-    (h >> (64 - PARTITION_BITS)) as usize
+fn partition_of(h: u32) -> usize {
+    (h >> (u32::BITS - PARTITION_BITS)) as usize
 }
 
 /// A run over a corpus that arrives in batches; see the module documentation.
@@ -305,10 +305,9 @@ fn count_partitions(
 }
 
 fn count_partition(part: Spilled, scratch: &Scratch, p: usize) -> Result<Spilled> {
-    let mut hashes = Reader::read_all::<u64>(&part)?;
-    BucketCounter::default().count(&mut [hashes.as_mut_slice()], PARTITION_BITS);
-    // A count never exceeds the number of documents, which fits in u32.
-    let counts: Vec<u32> = hashes.iter().map(|&c| c as u32).collect();
+    let mut counts = Reader::read_all::<u32>(&part)?;
+    // Each hash is overwritten by its count.
+    BucketCounter::default().count(&mut [counts.as_mut_slice()]);
     let mut w = scratch.partition(&format!("df.{p:03}.counts"));
     w.write(&counts)?;
     part.remove();
@@ -337,7 +336,7 @@ fn df_cap(
     let mut medians = Vec::new();
     in_batches(ctl, "boilerplate", sizes.len(), BATCH, |r| {
         let total: usize = sizes[r.clone()].iter().map(|&s| s as usize).sum();
-        let mut hashes = vec![0u64; total];
+        let mut hashes = vec![0u32; total];
         let mut dfs = vec![0u32; total];
         join.read(&mut hashes, &mut dfs)?;
         let mut at = 0;
@@ -375,7 +374,7 @@ impl DfJoin {
 
     /// The next `hashes.len()` entries, with their frequencies in `dfs` (untouched when there
     /// are no counts). Each partition's counts are read in one piece per call.
-    fn read(&mut self, hashes: &mut [u64], dfs: &mut [u32]) -> Result<()> {
+    fn read(&mut self, hashes: &mut [u32], dfs: &mut [u32]) -> Result<()> {
         self.raw.read(hashes)?;
         if self.counts.is_empty() {
             return Ok(());
@@ -446,7 +445,7 @@ fn sketch(
             offsets.push(offsets[offsets.len() - 1] + s as usize);
         }
         let total = offsets[r.len()];
-        let mut hashes = vec![0u64; total];
+        let mut hashes = vec![0u32; total];
         let mut dfs = vec![0u32; if cap.is_some() { total } else { 0 }];
         join.read(&mut hashes, &mut dfs)?;
         let mut sets = ShingleSets::from_parts(offsets, hashes, tokens[r.clone()].to_vec());
@@ -531,7 +530,7 @@ impl Store {
 
     /// Bytes of document `d`'s signature and set.
     fn bytes(&self, d: usize) -> usize {
-        size_of::<u16>() * self.k + size_of::<u64>() * self.size(d)
+        size_of::<u16>() * self.k + size_of::<u32>() * self.size(d)
     }
 
     /// The sets and signatures of documents `r`, indexed from 0.
@@ -541,7 +540,7 @@ impl Store {
         self.sigs
             .read_at((r.start * self.k) as u64, &mut sigs, &mut scratch)?;
         let (lo, hi) = (self.offsets[r.start], self.offsets[r.end]);
-        let mut hashes = vec![0u64; (hi - lo) as usize];
+        let mut hashes = vec![0u32; (hi - lo) as usize];
         self.sets.read_at(lo, &mut hashes, &mut scratch)?;
         let offsets = self.offsets[r.start..=r.end]
             .iter()

@@ -10,15 +10,15 @@ pub(crate) fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
     }
 }
 
-/// A sorted, duplicate-free set of the values of `len` draws of `next`.
-pub(crate) fn drawn_set(len: usize, next: &mut impl FnMut() -> u64) -> Vec<u64> {
-    let mut set: Vec<u64> = (0..len).map(|_| next()).collect();
+/// A sorted, duplicate-free set of the low 32 bits of `len` draws of `next`.
+pub(crate) fn drawn_set(len: usize, next: &mut impl FnMut() -> u64) -> Vec<u32> {
+    let mut set: Vec<u32> = (0..len).map(|_| next() as u32).collect();
     set.sort_unstable();
     set.dedup();
     set
 }
 
 /// The common elements of two sorted sets, counted the obvious way.
-pub(crate) fn common(a: &[u64], b: &[u64]) -> usize {
+pub(crate) fn common(a: &[u32], b: &[u32]) -> usize {
     a.iter().filter(|x| b.binary_search(x).is_ok()).count()
 }

@@ -41,11 +41,11 @@ pub fn linkage(name: &str) -> PyResult<Linkage> {
 }
 
 /// Copy a list of shingle-hash arrays into a batch, checking each is sorted and unique.
-pub fn shingle_sets(sets: &[PyReadonlyArray1<'_, u64>]) -> PyResult<ShingleSets> {
+pub fn shingle_sets(sets: &[PyReadonlyArray1<'_, u32>]) -> PyResult<ShingleSets> {
     let mut owned = Vec::with_capacity(sets.len());
     for (i, s) in sets.iter().enumerate() {
         let v = s.as_slice().map_err(|_| {
-            PyValueError::new_err(format!("shingle set {i} is not a contiguous uint64 array"))
+            PyValueError::new_err(format!("shingle set {i} is not a contiguous uint32 array"))
         })?;
         if !is_sorted_set(v) {
             return Err(PyValueError::new_err(format!(
@@ -59,7 +59,7 @@ pub fn shingle_sets(sets: &[PyReadonlyArray1<'_, u64>]) -> PyResult<ShingleSets>
 }
 
 /// A numpy array of the sets' hashes, one per document.
-pub fn sets_to_py<'py>(py: Python<'py>, sets: &ShingleSets) -> Vec<Bound<'py, PyArray1<u64>>> {
+pub fn sets_to_py<'py>(py: Python<'py>, sets: &ShingleSets) -> Vec<Bound<'py, PyArray1<u32>>> {
     (0..sets.len())
         .map(|d| PyArray1::from_slice(py, sets.get(d)))
         .collect()

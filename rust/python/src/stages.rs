@@ -54,9 +54,9 @@ pub fn word_hashes(text: &str, seed: u64) -> Vec<u64> {
 }
 
 /// Shingle sets as numpy arrays, with each document's token count.
-type SetsAndTokens<'py> = (Vec<Bound<'py, PyArray1<u64>>>, Vec<u32>);
+type SetsAndTokens<'py> = (Vec<Bound<'py, PyArray1<u32>>>, Vec<u32>);
 
-/// Sorted, unique shingle hashes of each text, and each text's token count.
+/// Sorted, unique 32-bit shingle hashes of each text, and each text's token count.
 #[pyfunction]
 pub fn shingles<'py>(
     py: Python<'py>,
@@ -84,7 +84,7 @@ fn rows_to_array(py: Python<'_>, values: Vec<u64>, n: usize, k: usize) -> Bound<
 #[pyfunction]
 pub fn signatures<'py>(
     py: Python<'py>,
-    sets: Vec<PyReadonlyArray1<'py, u64>>,
+    sets: Vec<PyReadonlyArray1<'py, u32>>,
     num_perm: usize,
     seed: u64,
     threads: usize,
@@ -124,10 +124,10 @@ pub fn text_signatures<'py>(
     Ok(rows_to_array(py, values, n, num_perm))
 }
 
-fn set_slice<'a>(a: &'a PyReadonlyArray1<'_, u64>, name: &str) -> PyResult<&'a [u64]> {
+fn set_slice<'a>(a: &'a PyReadonlyArray1<'_, u32>, name: &str) -> PyResult<&'a [u32]> {
     let s = a
         .as_slice()
-        .map_err(|_| PyValueError::new_err(format!("{name} must be a contiguous uint64 array")))?;
+        .map_err(|_| PyValueError::new_err(format!("{name} must be a contiguous uint32 array")))?;
     if !is_sorted_set(s) {
         return Err(PyValueError::new_err(format!(
             "{name} must be sorted ascending without duplicates (as simcore.shingles returns it)"
@@ -139,8 +139,8 @@ fn set_slice<'a>(a: &'a PyReadonlyArray1<'_, u64>, name: &str) -> PyResult<&'a [
 /// (|A ∩ B|, |A|, |B|) of two shingle sets.
 #[pyfunction]
 pub fn overlap(
-    a: PyReadonlyArray1<'_, u64>,
-    b: PyReadonlyArray1<'_, u64>,
+    a: PyReadonlyArray1<'_, u32>,
+    b: PyReadonlyArray1<'_, u32>,
 ) -> PyResult<(usize, usize, usize)> {
     let o = core_overlap(set_slice(&a, "a")?, set_slice(&b, "b")?);
     Ok((o.shared, o.size_a, o.size_b))
@@ -203,7 +203,7 @@ pub fn candidate_pairs<'py>(
 #[allow(clippy::type_complexity)]
 pub fn verify<'py>(
     py: Python<'py>,
-    sets: Vec<PyReadonlyArray1<'py, u64>>,
+    sets: Vec<PyReadonlyArray1<'py, u32>>,
     pairs: PyReadonlyArray2<'py, i64>,
     measure: &str,
     threshold: f64,
