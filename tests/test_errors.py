@@ -119,11 +119,11 @@ def test_one_long_word_without_spaces() -> None:
 
 def test_stage_functions_validate() -> None:
     with pytest.raises(ValueError, match="2-D"):
-        simcore.candidate_pairs(np.zeros(5, dtype=np.uint64), bands=1, rows=1)
-    with pytest.raises(TypeError, match="uint64"):
+        simcore.candidate_pairs(np.zeros(5, dtype=np.uint32), bands=1, rows=1)
+    with pytest.raises(TypeError, match="uint32"):
         simcore.candidate_pairs(np.zeros((2, 4), dtype=np.int32), bands=1, rows=1)
     with pytest.raises(ValueError, match="exceeds the signature length"):
-        simcore.candidate_pairs(np.zeros((2, 4), dtype=np.uint64), bands=4, rows=2)
+        simcore.candidate_pairs(np.zeros((2, 4), dtype=np.uint32), bands=4, rows=2)
     sets = simcore.shingles([GOOD, GOOD])
     with pytest.raises(ValueError, match="does not name two different documents"):
         simcore.verify(sets, [[0, 5]])

@@ -48,9 +48,9 @@ def test_estimator_is_unbiased_at_theoretical_variance(j: float) -> None:
 def test_shape_dtype_and_empty_documents() -> None:
     sig = simcore.signatures(["one two three four five six", "", "   "], num_perm=64)
     assert sig.shape == (3, 64)
-    assert sig.dtype == np.uint64
-    assert (sig[1] == 2**64 - 1).all()
-    assert (sig[0] != 2**64 - 1).all()
+    assert sig.dtype == np.uint32
+    assert (sig[1] == 2**32 - 1).all()
+    assert (sig[0] != 2**32 - 1).all()
     assert simcore.signatures([], num_perm=16).shape == (0, 16)
 
 
@@ -78,6 +78,17 @@ def test_twin_equality(hashes: list[int], k: int) -> None:
     hs = sorted(hashes)
     ours = simcore.signatures([np.asarray(hs, dtype=np.uint32)], num_perm=k, seed=11)[0]
     assert ours.tolist() == twin.signature(hs, k, 11)
+
+
+def test_a_shingle_hash_equal_to_the_empty_value_fills_no_bin() -> None:
+    empty = 2**32 - 1
+    alone = simcore.signatures([np.array([empty], dtype=np.uint32)], num_perm=16)[0]
+    assert (alone == empty).all()
+    with_it = simcore.signatures([np.array([5, 9, empty], dtype=np.uint32)], num_perm=16)[0]
+    without = simcore.signatures([np.array([5, 9], dtype=np.uint32)], num_perm=16)[0]
+    assert np.array_equal(with_it, without)
+    assert with_it.tolist() == twin.signature([5, 9, empty], 16, 0)
+    assert twin.signature([empty], 16, 0) == [empty] * 16
 
 
 def test_rejects_bad_parameters() -> None:

@@ -20,7 +20,7 @@ def test_twin_equals_core_on_corpus(corpus, name: str) -> None:  # type: ignore[
     twin_sets = [twin.shingle(t)[0] for t in texts]
     assert [s.tolist() for s in sets] == twin_sets
     sigs = simcore.signatures(sets)
-    assert np.array_equal(sigs, np.array([twin.signature(s) for s in twin_sets], dtype=np.uint64))
+    assert np.array_equal(sigs, np.array([twin.signature(s) for s in twin_sets], dtype=np.uint32))
     r = simcore.cluster(texts)
     t = twin.cluster(texts)
     assert r.labels.tolist() == t["labels"]

@@ -156,12 +156,12 @@ def signatures(
     k: int = DEFAULT_K,
     seed: int = DEFAULT_SEED,
     threads: Optional[int] = None,
-) -> npt.NDArray[np.uint64]:
+) -> npt.NDArray[np.uint32]:
     """MinHash signatures, by one-permutation hashing with optimal densification.
 
     ``P(sig_a[i] == sig_b[i])`` equals the Jaccard similarity of the two shingle sets, so the
     fraction of equal columns is an unbiased estimate with variance about J(1-J)/K. A document
-    without shingles has ``2**64 - 1`` in every column and never matches anything.
+    without shingles has ``2**32 - 1`` in every column and never matches anything.
 
     Parameters
     ----------
@@ -175,7 +175,7 @@ def signatures(
     Returns
     -------
     numpy.ndarray
-        ``uint64`` array of shape ``(len(docs), num_perm)``.
+        ``uint32`` array of shape ``(len(docs), num_perm)``.
     """
     kk = check_int("num_perm", num_perm, 1, 65536)
     n = resolve_threads(threads)
@@ -189,7 +189,7 @@ def signatures(
     ts = check_texts(items, "docs")
     u, k2, s = _check_shingling(unit, k, seed)
     if not ts:
-        return np.zeros((0, kk), dtype=np.uint64)
+        return np.zeros((0, kk), dtype=np.uint32)
     return _native(ts, lambda: _core.text_signatures(ts, u, k2, s, kk, n))
 
 
@@ -270,8 +270,8 @@ def candidate_pairs(
     arr = np.asarray(sigs)
     if arr.ndim != 2:
         raise ValueError(f"signatures must be a 2-D array (documents x num_perm), got {arr.ndim}-D")
-    if arr.dtype != np.uint64:
-        raise TypeError(f"signatures must be uint64 (from simcore.signatures), got {arr.dtype}")
+    if arr.dtype != np.uint32:
+        raise TypeError(f"signatures must be uint32 (from simcore.signatures), got {arr.dtype}")
     b = check_int("bands", bands, 1)
     r = check_int("rows", rows, 1)
     if b * r > arr.shape[1]:

@@ -57,11 +57,19 @@ pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
 #[inline]
 #[must_use]
 pub fn combine(token_hashes: &[u64], seed: u64) -> u64 {
+    combine_values(token_hashes.iter().copied(), seed)
+}
+
+/// [`combine`] of values given one by one (32-bit ones widened, say), in order.
+#[inline]
+#[must_use]
+pub fn combine_values(values: impl ExactSizeIterator<Item = u64>, seed: u64) -> u64 {
+    let len = values.len() as u64;
     let mut acc = seed ^ P3;
-    for &t in token_hashes {
+    for t in values {
         acc = fold(acc ^ t, P1);
     }
-    fmix64(acc ^ token_hashes.len() as u64)
+    fmix64(acc ^ len)
 }
 
 /// Bits by which each token of a word shingle is rotated relative to the next one (odd, so the

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use rayon::prelude::*;
 
 use crate::error::{bad_param, Error, Result};
-use crate::hash::{combine, fmix64, fold, P1, P3};
+use crate::hash::{combine_values, fmix64, fold, P1, P3};
 use crate::minhash::EMPTY;
 use crate::pair_set::PairSet;
 use crate::shingle_sets::ShingleSets;
@@ -93,11 +93,12 @@ pub fn jaccard_floor(containment: f64, min_ratio: f64) -> f64 {
     c / (1.0 + min_ratio - c)
 }
 
-fn band_key(sig: &[u64], seed: u64) -> u64 {
+/// A band's key from its values (taken as 64-bit integers): one value is its own key.
+fn band_key(sig: &[u32], seed: u64) -> u64 {
     if sig.len() == 1 {
-        sig[0]
+        u64::from(sig[0])
     } else {
-        combine(sig, seed)
+        combine_values(sig.iter().map(|&v| u64::from(v)), seed)
     }
 }
 
@@ -210,7 +211,7 @@ impl Groups {
 
 /// The keys of `bands` of one signature (`rows` values per band) into `out`, one per band.
 pub fn band_keys(
-    sig: &[u64],
+    sig: &[u32],
     rows: usize,
     seed: u64,
     bands: std::ops::Range<usize>,
@@ -262,7 +263,7 @@ impl Banding {
     /// Prepare banding of `signatures` (row-major, `num_perm` columns), visiting documents in
     /// `order` (a permutation of the documents).
     pub fn of_signatures(
-        signatures: &[u64],
+        signatures: &[u32],
         num_perm: usize,
         params: LshParams,
         seed: u64,
@@ -313,7 +314,7 @@ impl Banding {
     #[must_use]
     pub fn keys(
         &self,
-        signatures: &[u64],
+        signatures: &[u32],
         num_perm: usize,
         bands: std::ops::Range<usize>,
     ) -> Vec<u64> {
@@ -469,7 +470,7 @@ pub fn duplicate_pairs(
 /// Candidate pairs `(a, b)` with `a < b`, sorted and unique, from signatures stored row-major
 /// (`n` rows of `num_perm` values). Documents whose signature is empty are never candidates.
 pub fn candidate_pairs(
-    signatures: &[u64],
+    signatures: &[u32],
     num_perm: usize,
     params: LshParams,
     seed: u64,
@@ -486,6 +487,7 @@ pub fn candidate_pairs(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::combine;
 
     #[test]
     fn fingerprint_is_combine_under_two_seeds() {
@@ -567,7 +569,7 @@ mod tests {
     #[test]
     fn big_runs_are_linear() {
         let n = 10_000usize;
-        let sigs = vec![5u64; n];
+        let sigs = vec![5u32; n];
         let pairs = candidate_pairs(&sigs, 1, LshParams { bands: 1, rows: 1 }, 0).unwrap();
         assert!(pairs.len() < 2 * n);
         assert!(pairs.contains(&(0, 1)) && pairs.contains(&(0, (n - 1) as u32)));

@@ -10,7 +10,7 @@ use crate::error::{bad_param, Result};
 use crate::hash::{probe, reduce, reduce32};
 
 /// The value of every bin of a document with no shingles.
-pub const EMPTY: u64 = u64::MAX;
+pub const EMPTY: u32 = u32::MAX;
 
 /// Check a signature length.
 pub fn validate_num_perm(num_perm: usize) -> Result<()> {
@@ -22,14 +22,13 @@ pub fn validate_num_perm(num_perm: usize) -> Result<()> {
     Ok(())
 }
 
-/// Write the signature of one shingle set (any order, duplicates allowed) into `out`. Its
-/// values are 32-bit hashes, so [`EMPTY`] is none of them.
-pub fn signature_into(hashes: &[u32], seed: u64, out: &mut [u64]) {
+/// Write the signature of one shingle set (any order, duplicates allowed) into `out`. A
+/// shingle whose hash is [`EMPTY`] fills no bin (it is never below an empty bin's value).
+pub fn signature_into(hashes: &[u32], seed: u64, out: &mut [u32]) {
     let k = out.len() as u32;
     out.fill(EMPTY);
     for &h in hashes {
         let b = reduce32(h, k) as usize;
-        let h = u64::from(h);
         if h < out[b] {
             out[b] = h;
         }
@@ -66,7 +65,7 @@ pub fn signature_into(hashes: &[u32], seed: u64, out: &mut [u64]) {
 
 /// Count the columns where two signatures agree on a value (empty bins never agree).
 #[must_use]
-pub fn equal_columns(a: &[u64], b: &[u64]) -> usize {
+pub fn equal_columns(a: &[u32], b: &[u32]) -> usize {
     a.iter()
         .zip(b)
         .filter(|(x, y)| x == y && **x != EMPTY)
@@ -80,7 +79,7 @@ pub fn equal_columns(a: &[u64], b: &[u64]) -> usize {
 /// values plus a few in a million, from a quarter of the memory.
 #[inline]
 #[must_use]
-pub fn narrow(value: u64) -> u16 {
+pub fn narrow(value: u32) -> u16 {
     value as u16
 }
 
@@ -93,7 +92,7 @@ pub fn equal_narrow_columns(a: &[u16], b: &[u16]) -> usize {
 
 /// The fraction of equal bins: the MinHash estimate of Jaccard similarity.
 #[must_use]
-pub fn estimate(a: &[u64], b: &[u64]) -> f64 {
+pub fn estimate(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() || a.len() != b.len() {
         return 0.0;
     }

@@ -183,13 +183,13 @@ fn plausible_candidates(
     ctl: &dyn Control,
     cfg: &Config,
     sets: &ShingleSets,
-    sigs: Vec<u64>,
+    sigs: Vec<u32>,
 ) -> Result<Plausible> {
     let k = cfg.num_perm;
     let fps = pool.install(|| fingerprints(sets, cfg.shingle.seed));
     let order = pool.install(|| content_order(&fps));
     let rank = rank_of(&order);
-    let first_column: Vec<u64> = sigs.iter().step_by(k.max(1)).copied().collect();
+    let first_column: Vec<u64> = sigs.iter().step_by(k.max(1)).map(|&v| v.into()).collect();
     let (by_key, place) = pool.install(|| placement(&first_column));
     drop(first_column);
     let members = Members {
@@ -307,7 +307,7 @@ pub fn run<S: AsRef<str> + Sync>(
 
     let t = Instant::now();
     let k = cfg.num_perm;
-    let mut sigs = vec![0u64; n * k];
+    let mut sigs = vec![0u32; n * k];
     in_batches(ctl, "sketch", n, BATCH, |r| {
         let (lo, hi) = (r.start * k, r.end * k);
         pool.install(|| signatures_into(&sets, r, k, cfg.shingle.seed, &mut sigs[lo..hi]));

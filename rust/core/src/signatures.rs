@@ -11,7 +11,7 @@ pub fn signatures_into(
     range: std::ops::Range<usize>,
     num_perm: usize,
     seed: u64,
-    out: &mut [u64],
+    out: &mut [u32],
 ) {
     out.par_chunks_mut(num_perm)
         .zip(range.into_par_iter())
@@ -20,22 +20,22 @@ pub fn signatures_into(
 
 /// Signatures of every document of `sets`.
 #[must_use]
-pub fn signatures(sets: &ShingleSets, num_perm: usize, seed: u64) -> Vec<u64> {
-    let mut out = vec![0u64; sets.len() * num_perm];
+pub fn signatures(sets: &ShingleSets, num_perm: usize, seed: u64) -> Vec<u32> {
+    let mut out = vec![0u32; sets.len() * num_perm];
     signatures_into(sets, 0..sets.len(), num_perm, seed, &mut out);
     out
 }
 
 /// The [`narrow`] form of signatures, in the same layout.
 #[must_use]
-pub fn narrow_signatures(signatures: &[u64]) -> Vec<u16> {
+pub fn narrow_signatures(signatures: &[u32]) -> Vec<u16> {
     signatures.par_iter().map(|&v| narrow(v)).collect()
 }
 
 /// The [`narrow`] form of the signatures of `rows` (of signatures stored row-major with `k`
 /// columns, `k` >= 1), in the order of `rows`.
 #[must_use]
-pub fn narrow_rows(signatures: &[u64], k: usize, rows: &[u32]) -> Vec<u16> {
+pub fn narrow_rows(signatures: &[u32], k: usize, rows: &[u32]) -> Vec<u16> {
     let mut out = vec![0u16; rows.len() * k];
     out.par_chunks_mut(k)
         .zip(rows.par_iter())
@@ -56,7 +56,7 @@ mod tests {
     fn narrow_rows_are_the_narrow_signatures_of_the_rows_in_order() {
         let mut next = crate::testing::xorshift(3);
         let k = 7;
-        let signatures: Vec<u64> = (0..5 * k).map(|_| next()).collect();
+        let signatures: Vec<u32> = (0..5 * k).map(|_| next() as u32).collect();
         let all = narrow_signatures(&signatures);
         let rows: [u32; 5] = [3, 0, 4, 1, 2];
         let want: Vec<u16> = rows

@@ -453,7 +453,7 @@ fn sketch(
             suppressed += sets.retain_or_keep_all(|p| dfs[p] <= c);
         }
         let m = sets.len();
-        let mut sigs = vec![0u64; m * k];
+        let mut sigs = vec![0u32; m * k];
         pool.install(|| signatures_into(&sets, 0..m, k, seed, &mut sigs));
         fingerprints_all.extend(pool.install(|| fingerprints(&sets, seed)));
         shingles.extend((0..m).map(|d| sets.get(d).len() as u32));

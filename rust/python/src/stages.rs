@@ -74,13 +74,13 @@ pub fn shingles<'py>(
     Ok((convert::sets_to_py(py, &sets), sets.tokens().to_vec()))
 }
 
-fn rows_to_array(py: Python<'_>, values: Vec<u64>, n: usize, k: usize) -> Bound<'_, PyArray2<u64>> {
+fn rows_to_array(py: Python<'_>, values: Vec<u32>, n: usize, k: usize) -> Bound<'_, PyArray2<u32>> {
     Array2::from_shape_vec((n, k), values)
         .expect("n * k values")
         .into_pyarray(py)
 }
 
-/// Signatures of shingle sets, as an (n, num_perm) uint64 array.
+/// Signatures of shingle sets, as an (n, num_perm) uint32 array.
 #[pyfunction]
 pub fn signatures<'py>(
     py: Python<'py>,
@@ -88,7 +88,7 @@ pub fn signatures<'py>(
     num_perm: usize,
     seed: u64,
     threads: usize,
-) -> PyResult<Bound<'py, PyArray2<u64>>> {
+) -> PyResult<Bound<'py, PyArray2<u32>>> {
     validate_num_perm(num_perm).map_err(|e| to_py(&e))?;
     let batch = convert::shingle_sets(&sets)?;
     let n = batch.len();
@@ -110,7 +110,7 @@ pub fn text_signatures<'py>(
     seed: u64,
     num_perm: usize,
     threads: usize,
-) -> PyResult<Bound<'py, PyArray2<u64>>> {
+) -> PyResult<Bound<'py, PyArray2<u32>>> {
     let spec = spec(unit, k, seed)?;
     validate_num_perm(num_perm).map_err(|e| to_py(&e))?;
     let n = texts.len();
@@ -170,7 +170,7 @@ pub fn jaccard_floor(containment: f64, min_ratio: f64) -> f64 {
 #[pyfunction]
 pub fn candidate_pairs<'py>(
     py: Python<'py>,
-    signatures: PyReadonlyArray2<'py, u64>,
+    signatures: PyReadonlyArray2<'py, u32>,
     bands: usize,
     rows: usize,
     seed: u64,
@@ -180,7 +180,7 @@ pub fn candidate_pairs<'py>(
     let num_perm = shape[1];
     let values = signatures
         .as_slice()
-        .map_err(|_| PyValueError::new_err("signatures must be a C-contiguous uint64 array"))?;
+        .map_err(|_| PyValueError::new_err("signatures must be a C-contiguous uint32 array"))?;
     let pairs = detached(py, || {
         with_threads(threads, || {
             lsh::candidate_pairs(values, num_perm, LshParams { bands, rows }, seed)
