@@ -135,7 +135,7 @@ impl DfTable {
             .saturating_sub(15)
             .clamp(1, 11);
         let buckets = 1usize << bits;
-        let bucket_of = |h: u32| ((u64::from(h) << (32 + pass_bits)) >> (64 - bits)) as usize;
+        let bucket_of = |h: u32| ((h << pass_bits) >> (u32::BITS - bits)) as usize;
         let mut chunks = chunks_of(sets, n.div_ceil(4 * rayon::current_num_threads()).max(1));
         let mut at = vec![0u16; n];
         let mut saturated = HashMap::new();

@@ -1,10 +1,10 @@
 //! MinHash signatures by one-permutation hashing with optimal densification
 //! (Shrivastava, ICML 2017): O(n + K) per document instead of O(nK).
 //!
-//! Bin `i` of `K` holds the smallest 32-bit shingle hash `h` with `reduce32(h, K) == i`. An empty
-//! bin copies the value of bin `reduce(probe(seed, i, t), K)` for the first attempt
-//! `t = 1, 2, ...` that lands on a non-empty bin. `P(sig_A[i] == sig_B[i])` is the Jaccard similarity of A and B.
-//! A document without shingles has the signature [`EMPTY`] in every bin.
+//! Bin `i` of `K` holds the smallest 32-bit shingle hash `h` with `reduce32(h, K) == i`. An
+//! empty bin copies the value of bin `reduce(probe(seed, i, t), K)` for the first attempt
+//! `t = 1, 2, ...` that lands on a non-empty bin. `P(sig_A[i] == sig_B[i])` is the Jaccard
+//! similarity of A and B. A document without shingles has the signature [`EMPTY`] in every bin.
 
 use crate::error::{bad_param, Result};
 use crate::hash::{probe, reduce, reduce32};
@@ -76,7 +76,7 @@ pub fn equal_columns(a: &[u32], b: &[u32]) -> usize {
 /// minwise hashing (Li and König, WWW 2010). Bins are chosen by a value's top bits, so its
 /// low bits are uniform. Equal values have equal narrow values, and different ones agree by
 /// chance with probability 2^-16: a count of agreeing narrow columns is the count of agreeing
-/// values plus a few in a million, from a quarter of the memory.
+/// values plus a few in a million, from half the memory.
 #[inline]
 #[must_use]
 pub fn narrow(value: u32) -> u16 {

@@ -189,7 +189,7 @@ fn plausible_candidates(
     let fps = pool.install(|| fingerprints(sets, cfg.shingle.seed));
     let order = pool.install(|| content_order(&fps));
     let rank = rank_of(&order);
-    let first_column: Vec<u64> = sigs.iter().step_by(k.max(1)).map(|&v| v.into()).collect();
+    let first_column: Vec<u32> = sigs.iter().step_by(k.max(1)).copied().collect();
     let (by_key, place) = pool.install(|| placement(&first_column));
     drop(first_column);
     let members = Members {

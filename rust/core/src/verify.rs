@@ -188,7 +188,7 @@ fn touch(set: &[u32]) {
 /// set in cache from an earlier pair far more often than in document order, where at a million
 /// documents nearly every partner came from memory (21M sets of 1.6 KB, 32M signatures).
 #[must_use]
-pub fn placement(key: &[u64]) -> (Vec<u32>, Vec<u32>) {
+pub fn placement<K: Ord + Copy + Sync>(key: &[K]) -> (Vec<u32>, Vec<u32>) {
     let by_key = order_by(key);
     let place = rank_of(&by_key);
     (by_key, place)
