@@ -291,21 +291,38 @@ fn char_shingles(norm: &str, k: usize, seed: u64, out: &mut Vec<u32>) -> usize {
 
 /// Shingle one document. `scratch` is reused between calls to avoid allocation.
 #[must_use]
-pub fn shingle(text: &str, spec: &ShingleSpec, scratch: &mut Vec<u64>) -> Shingled {
-    let mut hashes = Vec::new();
+pub fn shingle(text: &str, spec: &ShingleSpec, scratch: &mut Scratch) -> Shingled {
+    let Scratch {
+        words,
+        windows,
+        starts,
+    } = scratch;
+    windows.clear();
     let tokens = match spec.unit {
         Unit::Word => {
-            scratch.clear();
-            word_hashes(text, spec.seed, scratch);
-            windows_into(scratch, spec.k, spec.seed, &mut hashes);
-            scratch.len()
+            words.clear();
+            word_hashes(text, spec.seed, words);
+            windows_into(words, spec.k, spec.seed, windows);
+            words.len()
         }
-        Unit::Char => char_shingles(&normalize(text), spec.k, spec.seed, &mut hashes),
+        Unit::Char => char_shingles(&normalize(text), spec.k, spec.seed, windows),
     };
     Shingled {
-        hashes: sorted_unique(hashes),
+        hashes: sorted_unique(windows, starts),
         tokens,
     }
+}
+
+/// The buffers [`shingle`] reuses from document to document: only the sorted set it returns
+/// is allocated anew.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// The hashes of the words.
+    words: Vec<u64>,
+    /// The hashes of the shingles, in text order.
+    windows: Vec<u32>,
+    /// Where each bucket of [`sorted_unique`] starts.
+    starts: Vec<u32>,
 }
 
 /// Most top bits [`sorted_unique`] distributes by.
@@ -313,7 +330,7 @@ const SORT_BITS: u32 = 16;
 /// Buckets longer than this are sorted by comparison before the insertion pass.
 const INSERTION_MAX: u32 = 32;
 
-/// Shingle hashes sorted ascending, without duplicates.
+/// Shingle hashes sorted ascending, without duplicates (`at` is a buffer, reused).
 ///
 /// The hashes are uniform, so a counting pass over their top bits (about one bucket per hash)
 /// puts each within its bucket, a few places from its rank, and one insertion pass over the
@@ -321,10 +338,10 @@ const INSERTION_MAX: u32 = 32;
 /// bucket by bucket instead paid a mispredicted loop exit per bucket: 8.8 against 5.3 ns a hash
 /// on documents of 100-800 shingles.) A bucket that is long anyway (hashes chosen to collide)
 /// is sorted by comparison first, so no hash moves more than [`INSERTION_MAX`] places.
-fn sorted_unique(hashes: Vec<u32>) -> Vec<u32> {
+fn sorted_unique(hashes: &[u32], at: &mut Vec<u32>) -> Vec<u32> {
     let n = hashes.len();
     if n < 64 || u32::try_from(n).is_err() {
-        let mut hashes = hashes;
+        let mut hashes = hashes.to_vec();
         hashes.sort_unstable();
         hashes.dedup();
         return hashes;
@@ -332,24 +349,25 @@ fn sorted_unique(hashes: Vec<u32>) -> Vec<u32> {
     let bits = (usize::BITS - n.leading_zeros()).min(SORT_BITS);
     let shift = u32::BITS - bits;
     // Each bucket's size, then where it starts; the scatter moves each start to its end.
-    let mut at = vec![0u32; 1 << bits];
-    for &h in &hashes {
+    at.clear();
+    at.resize(1 << bits, 0);
+    for &h in hashes {
         at[(h >> shift) as usize] += 1;
     }
     let (mut sum, mut longest) = (0, 0);
-    for a in &mut at {
+    for a in at.iter_mut() {
         longest = longest.max(*a);
         (*a, sum) = (sum, sum + *a);
     }
     let mut out = vec![0u32; n];
-    for &h in &hashes {
+    for &h in hashes {
         let b = (h >> shift) as usize;
         out[at[b] as usize] = h;
         at[b] += 1;
     }
     if longest > INSERTION_MAX {
         let mut from = 0;
-        for &end in &at {
+        for &end in at.iter() {
             let bucket = &mut out[from..end as usize];
             from = end as usize;
             if bucket.len() > INSERTION_MAX as usize {
@@ -491,7 +509,9 @@ mod tests {
     #[test]
     fn hashes_sort_like_the_standard_library() {
         let mut next = crate::testing::xorshift(0x9E37_79B9_7F4A_7C15);
-        for n in [0, 1, 63, 64, 65, 400, 1023, 1024, 5000, 100_000] {
+        // One buffer for all sizes, as a thread reuses it from document to document.
+        let mut at = Vec::new();
+        for n in [0, 1, 63, 64, 65, 400, 1023, 1024, 5000, 100_000, 400] {
             // Uniform hashes, with repeats, and a run sharing its top bits.
             let mut v: Vec<u32> = (0..n).map(|_| next() as u32).collect();
             v.extend_from_within(..n / 3);
@@ -499,13 +519,13 @@ mod tests {
             let mut want = v.clone();
             want.sort_unstable();
             want.dedup();
-            assert_eq!(sorted_unique(v), want, "{n}");
+            assert_eq!(sorted_unique(&v, &mut at), want, "{n}");
         }
     }
 
     #[test]
     fn counts() {
-        let mut s = Vec::new();
+        let mut s = Scratch::default();
         let d = shingle("one two three four five six", &spec(Unit::Word, 5), &mut s);
         assert_eq!((d.hashes.len(), d.tokens), (2, 6));
         let d = shingle("one two", &spec(Unit::Word, 5), &mut s);
@@ -520,7 +540,7 @@ mod tests {
 
     #[test]
     fn case_and_quotes_do_not_matter() {
-        let mut s = Vec::new();
+        let mut s = Scratch::default();
         let a = shingle("It\u{2019}s THE same", &spec(Unit::Word, 2), &mut s);
         let b = shingle("it's the same", &spec(Unit::Word, 2), &mut s);
         assert_eq!(a.hashes, b.hashes);

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use crate::parallel::cut;
-use crate::shingle::{shingle, ShingleSpec};
+use crate::shingle::{shingle, Scratch, ShingleSpec};
 
 /// Sorted, duplicate-free sets of 32-bit shingle hashes of a batch of documents.
 #[derive(Debug, Default, Clone)]
@@ -33,7 +33,7 @@ impl ShingleSets {
     pub fn push_texts<S: AsRef<str> + Sync>(&mut self, texts: &[S], spec: &ShingleSpec) {
         let parts: Vec<(Vec<u32>, u32)> = texts
             .par_iter()
-            .map_init(Vec::new, |scratch, t| {
+            .map_init(Scratch::default, |scratch, t| {
                 let s = shingle(t.as_ref(), spec, scratch);
                 (s.hashes, u32::try_from(s.tokens).unwrap_or(u32::MAX))
             })
