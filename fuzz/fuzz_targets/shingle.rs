@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use simcore_core::jaccard::is_sorted_set;
 use simcore_core::minhash::{signature_into, EMPTY};
-use simcore_core::shingle::{shingle, word_hashes, ShingleSpec, Unit};
+use simcore_core::shingle::{shingle, word_hashes, Scratch, ShingleSpec, Unit};
 
 fuzz_target!(|data: &[u8]| {
     if data.len() < 2 {
@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let unit = if data[1] & 1 == 0 { Unit::Word } else { Unit::Char };
     let Ok(text) = std::str::from_utf8(&data[2..]) else { return };
     let spec = ShingleSpec { unit, k, seed: u64::from(data[1]) };
-    let mut scratch = Vec::new();
+    let mut scratch = Scratch::default();
     let s = shingle(text, &spec, &mut scratch);
     assert!(is_sorted_set(&s.hashes));
     if text.is_ascii() {
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         word_hashes(&format!("{text} \u{e9}"), 1, &mut general);
         assert_eq!(fast[..], general[..fast.len()]);
     }
-    let mut sig = vec![0u64; 16];
+    let mut sig = vec![0u32; 16];
     signature_into(&s.hashes, 3, &mut sig);
     assert_eq!(s.hashes.is_empty(), sig.iter().all(|&v| v == EMPTY));
 });
