@@ -138,6 +138,9 @@ impl Groups {
     /// all pairs for a bucket of at most [`CLIQUE_MAX`], otherwise a star from its first row
     /// and a chain through consecutive ones (each pair once across the bands, through
     /// `banding`'s marks).
+    ///
+    /// Testing "empty or equal key" as one product, as the document-frequency count does,
+    /// changed nothing measurable here (band stage 0.103 -> 0.102 s, 20k, one thread).
     fn emit(
         &mut self,
         banding: &Banding,
@@ -311,6 +314,11 @@ impl Banding {
 
     /// The key block of `bands` (row-major: one row of `bands.len()` keys per row of the
     /// banding) from signatures stored row-major with `num_perm` columns.
+    ///
+    /// Reading the rows' signatures in the visiting order misses cache on most rows (at 20k
+    /// documents, 10-15 ms of the band stage). Tried and not kept: a band-major block, so that
+    /// each band reads its keys in one run (band stage 0.105 -> 0.111 s, 20k, one thread), and
+    /// loading the signature eight rows ahead (no change).
     #[must_use]
     pub fn keys(
         &self,
