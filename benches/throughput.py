@@ -59,10 +59,6 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-#: The module each peer's adapter imports.
-PEER_MODULES = {"datasketch": "datasketch", "rensa": "rensa", "gaoya": "gaoya.minhash"}
-
-
 def run_one(system: str, path: Path, threads: int) -> dict[str, Any]:
     """Runs in a child process: import, load, time one system end to end, report.
 
@@ -77,9 +73,10 @@ def run_one(system: str, path: Path, threads: int) -> dict[str, Any]:
 
     os.environ["RAYON_NUM_THREADS"] = str(threads)
     import simcore
+    from simcore import _peers
 
-    if system in PEER_MODULES:
-        importlib.import_module(PEER_MODULES[system])
+    if system in _peers.MODULES:
+        importlib.import_module(_peers.MODULES[system])
     with path.open("rb") as f:
         texts, labels = pickle.load(f)
     rss_loaded = peak_rss_mb()
@@ -106,8 +103,6 @@ def run_one(system: str, path: Path, threads: int) -> dict[str, Any]:
 
         out = twin.cluster(texts)["labels"]
     else:
-        from simcore import _peers
-
         out = _peers.ADAPTERS[system](texts, 0.5)
     secs = time.perf_counter() - t
     from simcore.evaluate import score
