@@ -29,9 +29,9 @@ pub fn signature_into(hashes: &[u32], seed: u64, out: &mut [u32]) {
     out.fill(EMPTY);
     for &h in hashes {
         let b = reduce32(h, k) as usize;
-        if h < out[b] {
-            out[b] = h;
-        }
+        // A store whether or not `h` is smaller: a bin's minimum falls for a third to half
+        // of a news article's shingles, too often and too irregularly for a branch.
+        out[b] = out[b].min(h);
     }
     let filled = out.iter().filter(|&&v| v != EMPTY).count();
     if filled == 0 || filled == out.len() {
