@@ -203,7 +203,7 @@ fn plausible_candidates(
     drop((fps, order, place));
     let narrow = pool.install(|| narrow_rows(&sigs, k, &by_key));
     // The full signatures go before the pairs are copied out: at a million documents they
-    // are four times the pairs.
+    // are twice the pairs (512 against 255 MB).
     drop(sigs);
     let sizes: Vec<u32> = pool.install(|| {
         by_key
