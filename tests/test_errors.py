@@ -28,6 +28,12 @@ GOOD = "one two three four five six seven"
             ValueError,
             r"document 1 contains a lone surrogate U\+D800",
         ),
+        (
+            # A str holding a character beyond U+FFFF is stored four bytes a character.
+            {"a": GOOD, "b": GOOD + " \U0001f600 then \udfff"},
+            ValueError,
+            r"document 'b' contains a lone surrogate U\+DFFF at position 41",
+        ),
     ],
 )
 def test_bad_documents(docs: object, exc: type[Exception], match: str) -> None:

@@ -24,6 +24,7 @@ pub mod spill;
 pub mod stream;
 #[cfg(test)]
 mod testing;
+pub mod text;
 pub mod unicode;
 #[allow(clippy::unreadable_literal)] // generated tables
 mod unicode_tables;

@@ -15,6 +15,7 @@ use crate::parallel::pool;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::{narrow_rows, signatures_into};
+use crate::text::Document;
 use crate::verify::{placement, prefilter, relabel, verify, Edge, Measure};
 
 /// Documents per batch between checkpoints.
@@ -261,7 +262,7 @@ pub(crate) fn check_sizes(n: usize, priority: Option<&[u64]>) -> Result<()> {
 
 /// Cluster `texts`. `priority` ranks documents as representatives (smaller first); `None` means
 /// longest first. `ctl` is called between batches for progress and cancellation.
-pub fn run<S: AsRef<str> + Sync>(
+pub fn run<S: Document + Sync>(
     texts: &[S],
     priority: Option<&[u64]>,
     cfg: &Config,

@@ -11,6 +11,7 @@ use crate::hash::{
     window_xor, P1, P2, P3, WINDOW_ROTATION,
 };
 use crate::normalize::normalize;
+use crate::text::Document;
 use crate::unicode::is_word_char;
 
 /// What a shingle is made of.
@@ -289,14 +290,21 @@ fn char_shingles(norm: &str, k: usize, seed: u64, out: &mut Vec<u32>) -> usize {
     n
 }
 
-/// Shingle one document. `scratch` is reused between calls to avoid allocation.
+/// Shingle one document. `scratch` is reused between calls to avoid allocation (a document
+/// held in another form than UTF-8 is written as UTF-8 into it first).
 #[must_use]
-pub fn shingle(text: &str, spec: &ShingleSpec, scratch: &mut Scratch) -> Shingled {
+pub fn shingle<D: Document + ?Sized>(
+    doc: &D,
+    spec: &ShingleSpec,
+    scratch: &mut Scratch,
+) -> Shingled {
     let Scratch {
         words,
         windows,
         starts,
+        utf8,
     } = scratch;
+    let text = doc.text().as_str(utf8);
     windows.clear();
     let tokens = match spec.unit {
         Unit::Word => {
@@ -323,6 +331,8 @@ pub struct Scratch {
     windows: Vec<u32>,
     /// Where each bucket of [`sorted_unique`] starts.
     starts: Vec<u32>,
+    /// The document as UTF-8, when it is held in another form.
+    utf8: Vec<u8>,
 }
 
 /// Most top bits [`sorted_unique`] distributes by.

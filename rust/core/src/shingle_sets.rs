@@ -4,6 +4,7 @@ use rayon::prelude::*;
 
 use crate::parallel::cut;
 use crate::shingle::{shingle, Scratch, ShingleSpec};
+use crate::text::Document;
 
 /// Sorted, duplicate-free sets of 32-bit shingle hashes of a batch of documents.
 #[derive(Debug, Default, Clone)]
@@ -16,7 +17,7 @@ pub struct ShingleSets {
 impl ShingleSets {
     /// Shingle a batch of documents in parallel (results do not depend on the thread count).
     #[must_use]
-    pub fn from_texts<S: AsRef<str> + Sync>(texts: &[S], spec: &ShingleSpec) -> Self {
+    pub fn from_texts<S: Document + Sync>(texts: &[S], spec: &ShingleSpec) -> Self {
         let mut sets = Self::default();
         sets.push_texts(texts, spec);
         sets
@@ -30,11 +31,11 @@ impl ShingleSets {
     /// (0.252 -> 0.236 s), but closing the gaps between the runs is one sequential move of all
     /// the hashes, 1.8 s at 1M documents. One buffer per run instead of one per document,
     /// copied in the same way, changed nothing measurable.
-    pub fn push_texts<S: AsRef<str> + Sync>(&mut self, texts: &[S], spec: &ShingleSpec) {
+    pub fn push_texts<S: Document + Sync>(&mut self, texts: &[S], spec: &ShingleSpec) {
         let parts: Vec<(Vec<u32>, u32)> = texts
             .par_iter()
             .map_init(Scratch::default, |scratch, t| {
-                let s = shingle(t.as_ref(), spec, scratch);
+                let s = shingle(t, spec, scratch);
                 (s.hashes, u32::try_from(s.tokens).unwrap_or(u32::MAX))
             })
             .collect();

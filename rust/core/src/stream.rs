@@ -33,6 +33,7 @@ use crate::pipeline::{
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::{narrow_signatures, signatures_into};
 use crate::spill::{Budget, RandomReader, Reader, Spilled, Writer};
+use crate::text::Document;
 use crate::verify::{plausible_pair, score_pair, Edge};
 
 /// Document-frequency partitions are chosen by this many top bits of a shingle hash.
@@ -143,7 +144,7 @@ impl Stream {
 
     /// Shingle the next batch of documents and spill their sets. After an error (including an
     /// interruption) part of the batch may be spilled: drop the stream and start again.
-    pub fn push<S: AsRef<str> + Sync>(&mut self, texts: &[S], ctl: &dyn Control) -> Result<()> {
+    pub fn push<S: Document + Sync>(&mut self, texts: &[S], ctl: &dyn Control) -> Result<()> {
         if self.len() + texts.len() > u32::MAX as usize - 1 {
             return Err(bad_param!("at most {} documents per run", u32::MAX - 1));
         }

@@ -11,6 +11,7 @@ mod errors;
 mod pipeline;
 mod stages;
 mod stream;
+mod text;
 
 use pyo3::prelude::*;
 

@@ -3,8 +3,7 @@
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 use simcore_core::df::DfPolicy;
 use simcore_core::lsh::LshParams;
 use simcore_core::pipeline::{run, Config, Output};
@@ -14,6 +13,7 @@ use simcore_core::verify::Edge;
 use crate::control::PyControl;
 use crate::convert;
 use crate::errors::detached;
+use crate::text;
 
 fn array<T: numpy::Element>(py: Python<'_>, v: Vec<T>) -> Bound<'_, PyArray1<T>> {
     v.into_pyarray(py)
@@ -162,16 +162,17 @@ pub fn output_dict(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyDict>> {
 /// Run the whole pipeline; returns a dict of arrays and figures.
 #[pyfunction]
 #[pyo3(signature = (texts, config, *, priority, threads, progress))]
-pub fn cluster(
-    py: Python<'_>,
-    texts: Vec<PyBackedStr>,
+pub fn cluster<'py>(
+    py: Python<'py>,
+    texts: Vec<Bound<'py, PyString>>,
     config: ConfigArgs,
     priority: Option<Vec<u64>>,
     threads: usize,
     progress: Option<Py<PyAny>>,
-) -> PyResult<Bound<'_, PyDict>> {
+) -> PyResult<Bound<'py, PyDict>> {
     let cfg = config.to_config()?;
     let ctl = PyControl::new(progress);
+    let texts = text::read(&texts)?;
     let result = detached(py, || run(&texts, priority.as_deref(), &cfg, threads, &ctl))?;
     let out = result.map_err(|e| ctl.into_error(&e))?;
     output_dict(py, out)

@@ -6,7 +6,7 @@ use numpy::{
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
+use pyo3::types::PyString;
 use rayon::prelude::*;
 use simcore_core::jaccard::{is_sorted_set, overlap as core_overlap};
 use simcore_core::lsh::{self, LshParams};
@@ -20,6 +20,7 @@ use simcore_core::{hash, normalize as core_normalize, shingle};
 
 use crate::convert;
 use crate::errors::{detached, to_py};
+use crate::text;
 
 fn spec(unit: &str, k: usize, seed: u64) -> PyResult<ShingleSpec> {
     let spec = ShingleSpec {
@@ -33,12 +34,17 @@ fn spec(unit: &str, k: usize, seed: u64) -> PyResult<ShingleSpec> {
 
 /// Normalise each text.
 #[pyfunction]
-pub fn normalize(py: Python<'_>, texts: Vec<PyBackedStr>, threads: usize) -> PyResult<Vec<String>> {
+pub fn normalize<'py>(
+    py: Python<'py>,
+    texts: Vec<Bound<'py, PyString>>,
+    threads: usize,
+) -> PyResult<Vec<String>> {
+    let texts = text::read(&texts)?;
     detached(py, || {
         with_threads(threads, || {
             texts
                 .par_iter()
-                .map(|t| core_normalize::normalize(t))
+                .map_init(Vec::new, |buf, t| core_normalize::normalize(t.as_str(buf)))
                 .collect()
         })
     })?
@@ -60,13 +66,14 @@ type SetsAndTokens<'py> = (Vec<Bound<'py, PyArray1<u32>>>, Vec<u32>);
 #[pyfunction]
 pub fn shingles<'py>(
     py: Python<'py>,
-    texts: Vec<PyBackedStr>,
+    texts: Vec<Bound<'py, PyString>>,
     unit: &str,
     k: usize,
     seed: u64,
     threads: usize,
 ) -> PyResult<SetsAndTokens<'py>> {
     let spec = spec(unit, k, seed)?;
+    let texts = text::read(&texts)?;
     let sets = detached(py, || {
         with_threads(threads, || ShingleSets::from_texts(&texts, &spec))
     })?
@@ -104,7 +111,7 @@ pub fn signatures<'py>(
 #[allow(clippy::too_many_arguments)]
 pub fn text_signatures<'py>(
     py: Python<'py>,
-    texts: Vec<PyBackedStr>,
+    texts: Vec<Bound<'py, PyString>>,
     unit: &str,
     k: usize,
     seed: u64,
@@ -113,6 +120,7 @@ pub fn text_signatures<'py>(
 ) -> PyResult<Bound<'py, PyArray2<u32>>> {
     let spec = spec(unit, k, seed)?;
     validate_num_perm(num_perm).map_err(|e| to_py(&e))?;
+    let texts = text::read(&texts)?;
     let n = texts.len();
     let values = detached(py, || {
         with_threads(threads, || {

@@ -5,13 +5,13 @@ use std::path::PathBuf;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 use simcore_core::stream;
 
 use crate::control::PyControl;
 use crate::errors::{detached, to_py};
 use crate::pipeline::{output_dict, ConfigArgs};
+use crate::text;
 
 /// A run over batches of documents; `finish` returns what `cluster` returns.
 #[pyclass(module = "simcore._core")]
@@ -43,14 +43,15 @@ impl Stream {
 
     /// Shingle and spill a batch of documents.
     #[pyo3(signature = (texts, *, progress=None))]
-    fn push(
+    fn push<'py>(
         &mut self,
-        py: Python<'_>,
-        texts: Vec<PyBackedStr>,
+        py: Python<'py>,
+        texts: Vec<Bound<'py, PyString>>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<()> {
         let s = self.inner.as_mut().ok_or_else(closed)?;
         let ctl = PyControl::new(progress);
+        let texts = text::read(&texts)?;
         let result = detached(py, || s.push(&texts, &ctl));
         match result {
             Ok(Ok(())) => Ok(()),
