@@ -143,7 +143,7 @@ impl Adjacency {
 
     /// The adjacency of `edges`, with their scores.
     fn of_edges(n: usize, edges: &[Edge]) -> Self {
-        Self::new(n, || edges.iter().map(|e| (e.a, e.b, e.score)), true)
+        Self::new(n, || edges.iter().map(|e| (e.a, e.b, e.score())), true)
     }
 
     /// The neighbours of `x`.
@@ -205,13 +205,13 @@ fn ordered(edges: &[Edge], rank: &[u32], place: &[u32]) -> Vec<Step> {
         .par_iter()
         .map(|e| {
             let (x, y) = (rank[e.a as usize], rank[e.b as usize]);
-            let mutual = e
-                .overlap
+            let overlap = e.overlap();
+            let mutual = overlap
                 .containment_a_in_b()
-                .min(e.overlap.containment_b_in_a());
+                .min(overlap.containment_b_in_a());
             Step {
                 order: (
-                    u64::MAX - e.score.to_bits(),
+                    u64::MAX - e.score().to_bits(),
                     (u64::from(x.min(y)) << 32) | u64::from(x.max(y)),
                 ),
                 a: place[e.a as usize],
@@ -486,18 +486,23 @@ pub fn cluster(
 mod tests {
     use super::*;
     use crate::jaccard::Overlap;
+    use crate::verify::Measure;
 
+    /// An edge of containment `score` (in thousandths), one way only: the other way is a
+    /// quarter of it, so the guard applies.
     fn e(a: u32, b: u32, score: f64) -> Edge {
-        Edge {
-            a,
-            b,
-            overlap: Overlap {
-                shared: 1,
-                size_a: 1,
-                size_b: 4,
-            },
-            score,
-        }
+        let overlap = Overlap {
+            shared: (score * 1000.0).round() as usize,
+            size_a: 1000,
+            size_b: 4000,
+        };
+        let edge = Edge::new(a, b, &overlap, Measure::Containment);
+        assert_eq!(
+            edge.score().to_bits(),
+            score.to_bits(),
+            "a score in thousandths"
+        );
+        edge
     }
 
     /// Up to `most` distinct pairs `(a, b)`, `a < b < n`, sorted, drawn with `next`.
@@ -598,23 +603,19 @@ mod tests {
         for round in 0..300 {
             let n = 2 + (next() % 60) as usize;
             let pairs = random_pairs(&mut next, n, 200);
-            // Few distinct scores (ties go to the ranks), and overlaps on both sides of the
-            // guard's bypass.
+            // Scores of small sizes, so many tie (ties go to the ranks), and overlaps on both
+            // sides of the guard's bypass.
             let edges: Vec<Edge> = pairs
                 .iter()
                 .map(|&(a, b)| {
                     let (size_a, size_b) = (1 + next() % 10, 1 + next() % 10);
                     let shared = 1 + next() % size_a.min(size_b);
-                    Edge {
-                        a,
-                        b,
-                        overlap: Overlap {
-                            shared: shared as usize,
-                            size_a: size_a as usize,
-                            size_b: size_b as usize,
-                        },
-                        score: f64::from(1 + (next() % 4) as u32) / 4.0,
-                    }
+                    let overlap = Overlap {
+                        shared: shared as usize,
+                        size_a: size_a as usize,
+                        size_b: size_b as usize,
+                    };
+                    Edge::new(a, b, &overlap, Measure::Containment)
                 })
                 .collect();
             let shuffle: Vec<u64> = (0..n).map(|_| next()).collect();

@@ -614,14 +614,8 @@ fn verify_blocks(
                             }
                             set_b.resize(nb, 0);
                             store.sets.read_at(store.offsets[b], set_b, scratch)?;
-                            let edge = score_pair(set_a, set_b, measure, threshold).map(
-                                |(overlap, score)| Edge {
-                                    a,
-                                    b: b as u32,
-                                    overlap,
-                                    score,
-                                },
-                            );
+                            let edge = score_pair(set_a, set_b, measure, threshold)
+                                .map(|(overlap, _)| Edge::new(a, b as u32, &overlap, measure));
                             Ok((true, edge))
                         },
                     )

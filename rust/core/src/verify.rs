@@ -28,16 +28,56 @@ impl Measure {
 }
 
 /// A verified edge between documents `a < b`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// It keeps the exact counts in 32 bits and the measure, and computes the score from them when
+/// asked (the same division, so the same bits): 24 bytes an edge, where the overlap in three
+/// `usize` and the score beside it took 40. At a million articles (16.4M edges) that is 0.26
+/// GB less at the end of verification and through clustering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
     /// First document (input index).
     pub a: u32,
     /// Second document (input index), `a < b`.
     pub b: u32,
+    shared: u32,
+    size_a: u32,
+    size_b: u32,
+    measure: Measure,
+}
+
+impl Edge {
+    /// The edge between `a` and `b` with their exact `overlap`, scored by `measure`.
+    ///
+    /// # Panics
+    /// If a set holds 2^32 shingles or more (a document of over 4 billion words).
+    #[must_use]
+    pub fn new(a: u32, b: u32, overlap: &Overlap, measure: Measure) -> Self {
+        let narrow = |v: usize| u32::try_from(v).expect("a set holds fewer than 2^32 shingles");
+        Edge {
+            a,
+            b,
+            shared: narrow(overlap.shared),
+            size_a: narrow(overlap.size_a),
+            size_b: narrow(overlap.size_b),
+            measure,
+        }
+    }
+
     /// Exact set sizes and intersection.
-    pub overlap: Overlap,
-    /// The measure's score, at or above the threshold.
-    pub score: f64,
+    #[must_use]
+    pub fn overlap(&self) -> Overlap {
+        Overlap {
+            shared: self.shared as usize,
+            size_a: self.size_a as usize,
+            size_b: self.size_b as usize,
+        }
+    }
+
+    /// The measure's score, at or above the threshold the edge was verified at.
+    #[must_use]
+    pub fn score(&self) -> f64 {
+        self.measure.score(&self.overlap())
+    }
 }
 
 /// Standard deviations of slack in [`plausible`]: a pair that meets the threshold is rejected
@@ -225,13 +265,8 @@ pub fn verify(
                     touch(sets.get(later as usize));
                 }
                 let (sa, sb) = (sets.get(a as usize), sets.get(b as usize));
-                let (overlap, score) = score_pair(sa, sb, measure, threshold)?;
-                Some(Edge {
-                    a,
-                    b,
-                    overlap,
-                    score,
-                })
+                let (overlap, _) = score_pair(sa, sb, measure, threshold)?;
+                Some(Edge::new(a, b, &overlap, measure))
             })
         })
         .collect()
@@ -240,6 +275,23 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edge_is_small_and_scores_as_its_measure() {
+        assert_eq!(std::mem::size_of::<Edge>(), 24);
+        let o = Overlap {
+            shared: 3,
+            size_a: 4,
+            size_b: 10,
+        };
+        for measure in [Measure::Jaccard, Measure::Containment] {
+            let e = Edge::new(1, 2, &o, measure);
+            assert_eq!(e.overlap(), o);
+            assert_eq!(e.score().to_bits(), measure.score(&o).to_bits());
+        }
+        let e = Edge::new(1, 2, &o, Measure::Containment);
+        assert_eq!(e.score().to_bits(), 0.75_f64.to_bits());
+    }
 
     /// `pairs` named by places, sorted and named by documents again (the pipeline's path).
     fn in_place_order(pairs: &[(u32, u32)], key: &[u64]) -> Vec<(u32, u32)> {

@@ -32,11 +32,14 @@ pub fn edges_dict<'py>(py: Python<'py>, edges: &[Edge]) -> PyResult<Bound<'py, P
     )?;
     d.set_item(
         "shared",
-        array(py, edges.iter().map(|e| e.overlap.shared as i64).collect()),
+        array(
+            py,
+            edges.iter().map(|e| e.overlap().shared as i64).collect(),
+        ),
     )?;
     d.set_item(
         "jaccard",
-        array(py, edges.iter().map(|e| e.overlap.jaccard()).collect()),
+        array(py, edges.iter().map(|e| e.overlap().jaccard()).collect()),
     )?;
     d.set_item(
         "containment_a",
@@ -44,7 +47,7 @@ pub fn edges_dict<'py>(py: Python<'py>, edges: &[Edge]) -> PyResult<Bound<'py, P
             py,
             edges
                 .iter()
-                .map(|e| e.overlap.containment_a_in_b())
+                .map(|e| e.overlap().containment_a_in_b())
                 .collect(),
         ),
     )?;
@@ -54,11 +57,11 @@ pub fn edges_dict<'py>(py: Python<'py>, edges: &[Edge]) -> PyResult<Bound<'py, P
             py,
             edges
                 .iter()
-                .map(|e| e.overlap.containment_b_in_a())
+                .map(|e| e.overlap().containment_b_in_a())
                 .collect(),
         ),
     )?;
-    d.set_item("score", array(py, edges.iter().map(|e| e.score).collect()))?;
+    d.set_item("score", array(py, edges.iter().map(Edge::score).collect()))?;
     Ok(d)
 }
 
