@@ -87,6 +87,15 @@ impl LshParams {
 
 /// The Jaccard similarity two sets must have when the smaller is `containment` inside the
 /// larger and the size ratio smaller/larger is at least `min_ratio`.
+///
+/// The bands are chosen for the lowest such Jaccard (containment 0.3 at ratio 0.25: 70 bands
+/// of one row). Tried and not kept: size-aware emission, where a band emits a pair of a small
+/// bucket only if the pair's size ratio needs that many bands (a pair of equal sizes needs 24
+/// for 99% at containment 0.3). On 20k syndicated articles, one thread, the band stage went
+/// from 0.111 to 0.104 s and verification from 0.061 to 0.057 s, but pairwise F1 fell from
+/// 0.9991 to 0.9954 and 10% of the edges went: the direct pairs among the copies of a big
+/// story come from the bands where their bucket happens to be small, and a big bucket gives
+/// only its star and chain.
 #[must_use]
 pub fn jaccard_floor(containment: f64, min_ratio: f64) -> f64 {
     let c = containment * min_ratio;
