@@ -39,6 +39,14 @@ pub enum DfPolicy {
 /// the exact frequencies of those shingles are kept aside. Saturating keeps the order of all
 /// smaller frequencies, so a median or a comparison with a cap below [`SATURATED`] reads the
 /// narrow value alone, and is exact.
+///
+/// Tried and not kept: one byte an entry, frequencies from 192 up stored as bands (a
+/// floating-point code with two bits of mantissa) with their exact values aside, and a cap
+/// looking up only the entries of its own band. At a million articles it took this stage's
+/// peak RSS from 5.34 to 4.95 GB at the same speed and with the same results, but the run's
+/// peak only from 5.34 to 5.24 GB, as banding then holds the peak; and on 20k articles the
+/// count took 80 ms instead of 70 (the exact frequencies of the many shingles of big stories
+/// that reach 192, and the code of each entry).
 #[derive(Debug, Default)]
 pub struct DfTable {
     at: Vec<u16>,
