@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import simcore
+from simcore import twin
 
 STORY = (
     "the harbour authority said on tuesday that the ferry would resume its morning crossings "
@@ -39,13 +40,15 @@ def test_no_utf8_copy_is_left_on_the_strings() -> None:
 
 
 def test_every_form_shingles_as_its_utf8() -> None:
-    # The same words in each form: a word the edit adds is the only difference.
-    for name, text in FORMS.items():
-        padded = text + " and one more sentence at the end"
-        a, b = simcore.shingles([text, padded])
-        assert set(a.tolist()) < set(b.tolist()), name
+    # The pure-Python twin reads each str as text, whatever its storage form; the core reads
+    # the form itself, in one and in several threads.
+    for threads in (1, 2):
+        for unit in ("word", "char"):
+            sets = simcore.shingles(list(FORMS.values()), unit=unit, k=3, threads=threads)
+            for (name, text), s in zip(FORMS.items(), sets, strict=True):
+                assert s.tolist() == twin.shingle(text, unit, 3, 0)[0], (name, unit, threads)
+    # The forms differ from the ASCII story in one place each, so most shingles are shared.
     sets = simcore.shingles(list(FORMS.values()))
-    ascii_words = set(sets[0].tolist())
+    ascii_story = set(sets[0].tolist())
     for name, s in zip(FORMS, sets, strict=True):
-        # Each edit touches one place, so most shingles are shared with the ASCII story.
-        assert len(ascii_words & set(s.tolist())) >= len(ascii_words) - 5, name
+        assert len(ascii_story & set(s.tolist())) >= len(ascii_story) - 5, name
