@@ -17,7 +17,7 @@
 use rayon::prelude::*;
 
 use crate::parallel::cut;
-use crate::radix::{dedup_in, sort_in};
+use crate::radix::{dedup_in, sort_in, Key};
 
 /// Consecutive first documents that share a part: a part holds a few tens of thousands of
 /// pairs at a million documents, so that sorting a share and checking it against the part's
@@ -25,16 +25,28 @@ use crate::radix::{dedup_in, sort_in};
 const PART_DOCS: u32 = 1 << 11;
 
 /// Pairs `(a, b)` with `a < b < n`, sorted and unique, built by adding batches.
-pub struct PairSet {
-    /// Bits of `b` in a packed key `a << width | b`.
+///
+/// A pair is kept as a key local to its part, `(a mod PART_DOCS) << width | b`, where `width`
+/// is the bits of `b`: four bytes while that fits (up to 2^21 documents), otherwise eight. (At
+/// a million documents the 31.9M candidates took 255 MB as eight-byte keys.)
+pub struct PairSet(Keys);
+
+enum Keys {
+    Narrow(Store<u32>),
+    Wide(Store<u64>),
+}
+
+/// The runs of a [`PairSet`]'s parts, with keys of type `K`.
+struct Store<K> {
+    /// Bits of `b` in a key.
     width: u32,
     /// Per batch that added pairs, the new pairs of every part in turn (each part's as one
-    /// sorted run of packed keys): one allocation per batch, given back whole.
-    batches: Vec<Vec<u64>>,
+    /// sorted run of keys): one allocation per batch, given back whole.
+    batches: Vec<Vec<K>>,
     /// Per part, its runs in [`Self::batches`]; no pair is in two runs.
     parts: Vec<Vec<Run>>,
     /// The buffer a batch is scattered into, kept from batch to batch.
-    scratch: Vec<u64>,
+    scratch: Vec<K>,
 }
 
 /// Where a run of a part is: `batches[batch][start..start + len]`.
@@ -50,18 +62,22 @@ impl PairSet {
     #[must_use]
     pub fn new(n: usize) -> Self {
         let last = n.saturating_sub(1) as u32;
-        PairSet {
-            width: u32::BITS - last.leading_zeros(),
-            batches: Vec::new(),
-            parts: (0..=last / PART_DOCS).map(|_| Vec::new()).collect(),
-            scratch: Vec::new(),
+        let width = u32::BITS - last.leading_zeros();
+        let parts = last / PART_DOCS + 1;
+        if width + PART_DOCS.trailing_zeros() <= u32::BITS {
+            PairSet(Keys::Narrow(Store::new(width, parts)))
+        } else {
+            PairSet(Keys::Wide(Store::new(width, parts)))
         }
     }
 
     /// Number of pairs held.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.batches.iter().map(Vec::len).sum()
+        match &self.0 {
+            Keys::Narrow(p) => p.len(),
+            Keys::Wide(p) => p.len(),
+        }
     }
 
     /// Whether the set holds no pair.
@@ -70,14 +86,55 @@ impl PairSet {
         self.len() == 0
     }
 
-    /// The keys of `run`.
-    fn keys(&self, run: Run) -> &[u64] {
-        &self.batches[run.batch][run.start..run.start + run.len]
-    }
-
     /// Add every pair of `batch` (in any order, with repeats; each pair `(a, b)` must have
     /// `a < b < n`), in parallel on the current rayon pool.
     pub fn add<L: AsRef<[(u32, u32)]> + Sync>(&mut self, batch: &[L]) {
+        match &mut self.0 {
+            Keys::Narrow(p) => p.add(batch),
+            Keys::Wide(p) => p.add(batch),
+        }
+    }
+
+    /// Give back the buffer kept for adding batches.
+    pub fn shrink_to_fit(&mut self) {
+        match &mut self.0 {
+            Keys::Narrow(p) => p.scratch = Vec::new(),
+            Keys::Wide(p) => p.scratch = Vec::new(),
+        }
+    }
+
+    /// The pairs, sorted and unique: each part's runs are copied out and sorted together, in
+    /// parallel on the current rayon pool.
+    #[must_use]
+    pub fn into_pairs(self) -> Vec<(u32, u32)> {
+        match self.0 {
+            Keys::Narrow(p) => p.into_pairs(),
+            Keys::Wide(p) => p.into_pairs(),
+        }
+    }
+}
+
+impl<K: Key> Store<K> {
+    fn new(width: u32, parts: u32) -> Self {
+        Store {
+            width,
+            batches: Vec::new(),
+            parts: (0..parts).map(|_| Vec::new()).collect(),
+            scratch: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.batches.iter().map(Vec::len).sum()
+    }
+
+    /// The keys of `run`.
+    fn keys(&self, run: Run) -> &[K] {
+        &self.batches[run.batch][run.start..run.start + run.len]
+    }
+
+    /// See [`PairSet::add`].
+    fn add<L: AsRef<[(u32, u32)]> + Sync>(&mut self, batch: &[L]) {
         let parts = self.parts.len();
         let width = self.width;
         let part_of = |a: u32| (a / PART_DOCS) as usize;
@@ -98,11 +155,11 @@ impl PairSet {
             .collect();
         let total: usize = sizes.iter().sum();
         if self.scratch.len() < total {
-            self.scratch.resize(total, 0);
+            self.scratch.resize(total, K::default());
         }
         // The buffer holds each part's share in turn; within a share, each list's pairs in
         // turn. Cut it into one slice per (list, part).
-        let mut dest: Vec<Vec<&mut [u64]>> = batch.iter().map(|_| Vec::new()).collect();
+        let mut dest: Vec<Vec<&mut [K]>> = batch.iter().map(|_| Vec::new()).collect();
         let grid = (0..parts).flat_map(|p| counts.iter().map(move |c| c[p]));
         for (i, slice) in cut(&mut self.scratch[..total], grid)
             .into_iter()
@@ -114,12 +171,11 @@ impl PairSet {
             let mut fill = vec![0usize; parts];
             for &(a, b) in list.as_ref() {
                 let p = part_of(a);
-                to[p][fill[p]] = (u64::from(a) << width) | u64::from(b);
+                to[p][fill[p]] = K::of((u64::from(a % PART_DOCS) << width) | u64::from(b));
                 fill[p] += 1;
             }
         });
-        // Each part sorts its share and keeps what is new as a run. Keys of one part differ
-        // only in their low bits: those of `b`, and of `a` within the part.
+        // Each part sorts its share and keeps what is new as a run.
         let bits = width + PART_DOCS.trailing_zeros();
         let mut scratch = std::mem::take(&mut self.scratch);
         let kept: Vec<usize> = self
@@ -142,7 +198,7 @@ impl PairSet {
         let new: usize = kept.iter().sum();
         if new > 0 {
             let batch = self.batches.len();
-            let mut keys = vec![0u64; new];
+            let mut keys = vec![K::default(); new];
             let mut start = 0;
             for (runs, &len) in self.parts.iter_mut().zip(&kept) {
                 if len > 0 {
@@ -159,16 +215,9 @@ impl PairSet {
         self.scratch = scratch;
     }
 
-    /// Give back the buffer kept for adding batches.
-    pub fn shrink_to_fit(&mut self) {
+    /// See [`PairSet::into_pairs`].
+    fn into_pairs(mut self) -> Vec<(u32, u32)> {
         self.scratch = Vec::new();
-    }
-
-    /// The pairs, sorted and unique: each part's runs are copied out and sorted together, in
-    /// parallel on the current rayon pool.
-    #[must_use]
-    pub fn into_pairs(mut self) -> Vec<(u32, u32)> {
-        self.shrink_to_fit();
         let mut out = vec![(0, 0); self.len()];
         let width = self.width;
         let low = (1u64 << width) - 1;
@@ -179,10 +228,10 @@ impl PairSet {
             .map(|runs| runs.iter().map(|r| r.len).sum());
         cut(&mut out, sizes)
             .into_par_iter()
-            .zip(&self.parts)
+            .zip(self.parts.par_iter().enumerate())
             .for_each_init(
                 || (Vec::new(), Vec::new()),
-                |(keys, buffer), (to, runs)| {
+                |(keys, buffer), (to, (part, runs))| {
                     keys.clear();
                     for &run in runs {
                         keys.extend_from_slice(self.keys(run));
@@ -190,8 +239,10 @@ impl PairSet {
                     if runs.len() > 1 {
                         sort_in(keys, buffer, bits);
                     }
+                    let first = part as u32 * PART_DOCS;
                     for (pair, &k) in to.iter_mut().zip(keys.iter()) {
-                        *pair = ((k >> width) as u32, (k & low) as u32);
+                        let k = k.wide();
+                        *pair = (first + (k >> width) as u32, (k & low) as u32);
                     }
                 },
             );
@@ -201,7 +252,7 @@ impl PairSet {
 
 /// Drop from `keys` (sorted, unique) those in `run` (sorted), in place: returns how many keys
 /// now lead the slice. Branch-free: one step of a merge per loop.
-fn remove_present(keys: &mut [u64], run: &[u64]) -> usize {
+fn remove_present<K: Key>(keys: &mut [K], run: &[K]) -> usize {
     let (mut i, mut j, mut kept) = (0, 0, 0);
     while i < keys.len() && j < run.len() {
         let (x, y) = (keys[i], run[j]);
@@ -223,8 +274,14 @@ mod tests {
     #[test]
     fn gathers_like_a_set() {
         let mut next = crate::testing::xorshift(17);
-        for n in [0usize, 1, 2, 100, 5_000, 70_000] {
+        // Four-byte keys up to 2^21 documents, eight-byte ones beyond.
+        for n in [0usize, 1, 2, 100, 5_000, 70_000, 1 << 21, (1 << 21) + 1] {
             let mut set = PairSet::new(n);
+            assert_eq!(
+                matches!(set.0, Keys::Narrow(_)),
+                n <= 1 << 21,
+                "{n} documents"
+            );
             let mut union = BTreeSet::new();
             // Batches of several lists; repeats within a list, across lists and across batches;
             // empty lists and batches; pairs in every part, the first and last documents too.
@@ -275,16 +332,17 @@ mod tests {
             let kept = remove_present(&mut keys, &run);
             assert_eq!(keys[..kept], left);
         }
-        let mut keys = vec![7, 9];
+        let mut keys = vec![7u32, 9];
         assert_eq!(remove_present(&mut keys, &[]), 2);
         assert_eq!(keys, [7, 9]);
     }
 
     #[test]
     fn pairs_of_the_largest_ids() {
-        // Two documents short of the most a run takes: keys use every bit of a u64.
+        // Two documents short of the most a run takes: keys of eight bytes.
         let n = u32::MAX as usize - 1;
         let mut set = PairSet::new(n);
+        assert!(matches!(set.0, Keys::Wide(_)));
         let top = n as u32 - 1;
         set.add(&[vec![(top - 1, top), (0, top), (top - 1, top)], vec![(0, 1)]]);
         assert_eq!(set.into_pairs(), vec![(0, 1), (0, top), (top - 1, top)]);
