@@ -6,13 +6,10 @@
 //! documents, so the clusters do not depend on the order of the input. Each cluster reports its
 //! weakest link: the lowest score among the edges that joined it.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use rayon::prelude::*;
 
-use crate::hash::fmix64;
 use crate::lsh::{order_by, rank_of};
+use crate::mix_map::MixMap;
 use crate::verify::Edge;
 
 /// How verified edges become clusters.
@@ -318,27 +315,6 @@ impl Guard {
     }
 }
 
-/// Hashes a `u64` key (a pair of group roots) with [`fmix64`]: the default hasher, built to
-/// resist chosen keys, took a good part of the serial clustering loop at a million documents.
-#[derive(Default)]
-struct MixHasher(u64);
-
-impl Hasher for MixHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = fmix64(self.0 ^ u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, x: u64) {
-        self.0 = fmix64(self.0 ^ x);
-    }
-}
-
 fn union_find_groups(
     n: usize,
     edges: &[Edge],
@@ -371,8 +347,7 @@ fn union_find_placed(
     let mut refused = 0;
     // Pairs of groups the guard refused, with their sizes then: a group keeps its root and
     // size until it grows, so the same pair of sizes means the same verdict.
-    let mut refusals: HashMap<u64, (usize, usize), BuildHasherDefault<MixHasher>> =
-        HashMap::default();
+    let mut refusals: MixMap<u64, (usize, usize)> = MixMap::default();
     for step in &steps {
         let (ra, rb) = (uf.root(step.a), uf.root(step.b));
         if ra == rb {

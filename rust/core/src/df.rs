@@ -7,10 +7,10 @@
 //! nothing). Shingles in more documents than the cap are dropped before sketching; a document
 //! that would lose every shingle keeps them all.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
+use crate::hash::fmix64;
+use crate::mix_map::MixMap;
 use crate::parallel::cut;
 use crate::shingle_sets::ShingleSets;
 
@@ -35,33 +35,82 @@ pub enum DfPolicy {
 /// The document frequency of every (document, shingle) entry of a batch, aligned with
 /// [`ShingleSets::hashes`], so that learning the cap and suppressing read it sequentially.
 ///
-/// Two bytes an entry: a frequency of [`SATURATED`] or more is stored as [`SATURATED`], and
-/// the exact frequencies of those shingles are kept aside. Saturating keeps the order of all
-/// smaller frequencies, so a median or a comparison with a cap below [`SATURATED`] reads the
-/// narrow value alone, and is exact.
+/// One byte an entry: a frequency of [`SATURATED`] or more is stored as [`SATURATED`], and
+/// the exact frequencies of those shingles are kept aside, once per shingle. Saturating keeps
+/// the order of all smaller frequencies, so a median or a comparison with a cap below
+/// [`SATURATED`] reads the narrow value alone, and is exact; a median or a cap from
+/// [`SATURATED`] up looks the exact frequency of the saturated entries up.
 ///
-/// Tried and not kept: one byte an entry, frequencies from 192 up stored as bands (a
-/// floating-point code with two bits of mantissa) with their exact values aside, and a cap
-/// looking up only the entries of its own band. At a million articles it took this stage's
-/// peak RSS from 5.34 to 4.95 GB at the same speed and with the same results, but the run's
-/// peak only from 5.34 to 5.24 GB, as banding then holds the peak; and on 20k articles the
-/// count took 80 ms instead of 70 (the exact frequencies of the many shingles of big stories
-/// that reach 192, and the code of each entry).
+/// At a million articles the cap is in the hundreds, so suppression looks up the 50M or so
+/// saturated entries (in a map hashed by [`fmix64`](crate::hash::fmix64), from both threads).
+/// Two bytes an entry, saturating at 65,535, needed no look-up there, but took 0.8 GB where
+/// one byte takes 0.4, and held the run's peak. (Also tried: one byte with frequencies from
+/// 192 up stored as bands, a floating-point code with two bits of mantissa, so that a cap looks
+/// up only the entries of its own band; it saved as much memory, but on 20k articles the count
+/// took 80 ms instead of 70.)
 #[derive(Debug, Default)]
 pub struct DfTable {
-    at: Vec<u16>,
+    at: Vec<u8>,
     /// The exact frequency of every shingle whose frequency saturated.
-    saturated: HashMap<u32, u32>,
+    saturated: MixMap<u32, u32>,
 }
 
 /// The stored value of every frequency from itself up.
-const SATURATED: u16 = u16::MAX;
+const SATURATED: u8 = u8::MAX;
 
 /// Most entries one pass of [`DfTable::build`] scatters: its buffer is reused by the next pass,
 /// so the memory the count needs beyond the table is about this many hashes, not all of them.
 /// (Memory touched for the first time is the dearest: on a fresh virtual machine the first
 /// write to a page can cost more than the counting done in it.)
-const PASS_ENTRIES: usize = 1 << 26;
+const PASS_ENTRIES: usize = 1 << 25;
+
+/// Slots of the cache of recently saturated shingles in [`Chunk::read_back`] (128 KiB, in L2).
+/// At a million articles 76.6M entries belong to 128k saturated shingles.
+const RECENT: usize = 1 << 14;
+
+/// A set of shingle hashes for membership tests in a loop over many entries: open addressing
+/// in a table at most a quarter full, so that most look-ups read one slot. (At a million
+/// articles, suppression tests 76.6M saturated entries against the 17k shingles over the cap;
+/// looking each up in the map of all 128k saturated shingles took about 2 s more.)
+struct HashSet32 {
+    /// Each hash `h` as `h | 1 << 32`; 0 is an empty slot.
+    slots: Vec<u64>,
+    shift: u32,
+}
+
+impl HashSet32 {
+    fn new(hashes: &[u32]) -> Self {
+        let cap = (4 * hashes.len()).next_power_of_two().max(16);
+        let mut set = HashSet32 {
+            slots: vec![0; cap],
+            shift: 64 - cap.trailing_zeros(),
+        };
+        for &h in hashes {
+            let mut at = set.slot(h);
+            while set.slots[at] != 0 && set.slots[at] as u32 != h {
+                at = (at + 1) & (cap - 1);
+            }
+            set.slots[at] = u64::from(h) | 1 << 32;
+        }
+        set
+    }
+
+    /// Where the probe for `h` starts.
+    fn slot(&self, h: u32) -> usize {
+        (fmix64(u64::from(h)) >> self.shift) as usize
+    }
+
+    fn contains(&self, h: u32) -> bool {
+        let mut at = self.slot(h);
+        loop {
+            match self.slots[at] {
+                0 => return false,
+                s if s as u32 == h => return true,
+                _ => at = (at + 1) & (self.slots.len() - 1),
+            }
+        }
+    }
+}
 
 /// A run of documents that one task of [`DfTable::build`] handles, and where each document's
 /// next pass starts within its sorted set.
@@ -113,17 +162,20 @@ impl Chunk {
     /// them into `size` by bucket. Returns the saturated hashes (each once) with their counts.
     fn read_back(
         &mut self,
-        out: &mut [u16],
+        out: &mut [u8],
         sets: &ShingleSets,
         region: &[u32],
         size: &mut [usize],
         bucket_of: impl Fn(u32) -> usize,
         next: Option<u64>,
-    ) -> HashMap<u32, u32> {
+    ) -> MixMap<u32, u32> {
         let hashes = sets.hashes();
         let mut fill = prefix_sums(size.iter().copied(), region.len());
         size.fill(0);
-        let mut big = HashMap::new();
+        let mut big = MixMap::default();
+        // The saturated shingles put in `big` lately, by hash bits: a shingle recurs in many
+        // documents of a run, and a slot read is cheaper than a look-up in the map.
+        let mut recent = vec![0u64; RECENT];
         for ((d, from), to) in self.docs.clone().zip(&mut self.from).zip(&mut self.to) {
             let to_now = *to;
             let outs = &mut out[*from - self.start..to_now - self.start];
@@ -131,10 +183,14 @@ impl Chunk {
                 let b = bucket_of(h);
                 let count = region[fill[b]];
                 fill[b] += 1;
-                *out = match u16::try_from(count) {
+                *out = match u8::try_from(count) {
                     Ok(narrow) if narrow < SATURATED => narrow,
                     _ => {
-                        big.insert(h, count);
+                        let slot = &mut recent[(fmix64(u64::from(h)) as usize) & (RECENT - 1)];
+                        if *slot != u64::from(h) | 1 << 32 {
+                            *slot = u64::from(h) | 1 << 32;
+                            big.insert(h, count);
+                        }
                         SATURATED
                     }
                 };
@@ -185,8 +241,8 @@ impl DfTable {
         let buckets = 1usize << bits;
         let bucket_of = |h: u32| ((h << pass_bits) >> (u32::BITS - bits)) as usize;
         let mut chunks = chunks_of(sets, n.div_ceil(4 * rayon::current_num_threads()).max(1));
-        let mut at = vec![0u16; n];
-        let mut saturated = HashMap::new();
+        let mut at = vec![0u8; n];
+        let mut saturated = MixMap::default();
         let mut scattered: Vec<u32> = Vec::new();
         // Pass `p` takes the hashes below `end(p)` that earlier passes left.
         let end = |pass: u32| u64::from(pass + 1) << (32 - pass_bits);
@@ -239,7 +295,7 @@ impl DfTable {
             let next = (pass + 1 < passes).then(|| end(pass + 1));
             let starts: Vec<usize> = chunks.iter().map(|c| c.start).chain([n]).collect();
             let at_parts = cut(&mut at, starts.windows(2).map(|w| w[1] - w[0]));
-            let big: Vec<HashMap<u32, u32>> = at_parts
+            let big: Vec<MixMap<u32, u32>> = at_parts
                 .into_par_iter()
                 .zip(chunks.par_iter_mut())
                 .zip(&mut sizes)
@@ -272,8 +328,8 @@ impl DfTable {
     /// some; `scratch` is reused.
     ///
     /// Counting the frequencies into a histogram is a pass without branches, in less than half
-    /// the time of a selection, which mispredicts as it partitions. Only a median at or above the
-    /// histogram's last bin needs the selection.
+    /// the time of a selection, which mispredicts as it partitions. The histogram has a bin for
+    /// every stored value, so only a saturated median needs the exact frequencies.
     fn median_of(&self, sets: &ShingleSets, d: usize, scratch: &mut MedianScratch) -> u32 {
         let at = &self.at[sets.range(d)];
         let mid = at.len() / 2;
@@ -283,54 +339,43 @@ impl DfTable {
         for h in hist.iter_mut() {
             h.fill(0);
         }
-        let bin = |v: u16| usize::from(v).min(BINS - 1);
         let mut pairs = at.chunks_exact(2);
         for pair in &mut pairs {
-            hist[0][bin(pair[0])] += 1;
-            hist[1][bin(pair[1])] += 1;
+            hist[0][usize::from(pair[0])] += 1;
+            hist[1][usize::from(pair[1])] += 1;
         }
         for &v in pairs.remainder() {
-            hist[0][bin(v)] += 1;
+            hist[0][usize::from(v)] += 1;
         }
         // The median is the smallest value that more than `mid` frequencies do not exceed.
         let mut at_most = 0;
-        let below_last = (0..BINS - 1).find(|&b| {
+        let below_saturation = (0..usize::from(SATURATED)).find(|&b| {
             at_most += hist[0][b] as usize + hist[1][b] as usize;
             at_most > mid
         });
-        if let Some(b) = below_last {
-            return b as u32;
-        }
-        let values = &mut scratch.values;
-        values.clear();
-        values.extend_from_slice(at);
-        match *values.select_nth_unstable(mid).1 {
+        match below_saturation {
+            Some(b) => b as u32,
             // Saturation keeps the order below it, so only a saturated median needs the
             // exact values.
-            SATURATED => median(&mut self.of_doc(sets, d)),
-            narrow => u32::from(narrow),
+            None => median(&mut self.of_doc(sets, d)),
         }
     }
 }
 
-/// Bins of [`MedianScratch`]'s histograms: one per frequency below the last, which holds all
-/// higher frequencies.
-const BINS: usize = 256;
+/// Bins of [`MedianScratch`]'s histograms: one per stored frequency.
+const BINS: usize = SATURATED as usize + 1;
 
 /// What [`DfTable::median_of`] reuses from document to document: two histograms of
 /// frequencies (consecutive entries alternate between them, so that a run of equal
-/// frequencies does not wait on its own increments), and a buffer for selecting a median too
-/// high for them.
+/// frequencies does not wait on its own increments).
 struct MedianScratch {
     hist: [[u32; BINS]; 2],
-    values: Vec<u16>,
 }
 
 impl Default for MedianScratch {
     fn default() -> Self {
         MedianScratch {
             hist: [[0; BINS]; 2],
-            values: Vec::new(),
         }
     }
 }
@@ -471,18 +516,31 @@ pub fn learn_cap(
 /// from `sets`, and no longer matches them afterwards); a document that would lose every
 /// shingle keeps them all. Returns the number of (document, shingle) entries dropped.
 pub fn suppress(table: &DfTable, sets: &mut ShingleSets, cap: u32) -> usize {
-    match u16::try_from(cap) {
+    match u8::try_from(cap) {
         // A saturated entry's frequency is at least `SATURATED`, above such a cap.
         Ok(narrow) if narrow < SATURATED => sets.retain_or_keep_all(|p| table.at[p] <= narrow),
         _ => {
             // Mark the saturated entries above the cap first (a bit each), as the sets cannot
-            // be read while they are compacted.
+            // be read while they are compacted: 64 entries a word, words in parallel.
+            let above: Vec<u32> = table
+                .saturated
+                .iter()
+                .filter(|&(_, &count)| count > cap)
+                .map(|(&h, _)| h)
+                .collect();
+            let above = HashSet32::new(&above);
             let mut over = vec![0u64; sets.hashes().len().div_ceil(64)];
-            for (p, &narrow) in table.at.iter().enumerate() {
-                if narrow == SATURATED && table.frequency(sets, p) > cap {
-                    over[p / 64] |= 1 << (p % 64);
-                }
-            }
+            let (at, hashes) = (&table.at, sets.hashes());
+            over.par_iter_mut()
+                .zip(at.par_chunks(64))
+                .zip(hashes.par_chunks(64))
+                .for_each(|((word, at), hashes)| {
+                    for (i, (&narrow, h)) in at.iter().zip(hashes).enumerate() {
+                        if narrow == SATURATED && above.contains(*h) {
+                            *word |= 1 << i;
+                        }
+                    }
+                });
             sets.retain_or_keep_all(|p| over[p / 64] >> (p % 64) & 1 == 0)
         }
     }
@@ -566,38 +624,45 @@ mod tests {
     #[test]
     fn medians_from_the_histogram_are_selected_medians() {
         let mut next = crate::testing::xorshift(5);
-        // Documents of 1 to 300 frequencies, small or drawn around the histogram's last bin
-        // (255), so that medians fall below it, on it and above it.
-        let docs: Vec<Vec<u16>> = (0..3000)
+        // Documents of 1 to 300 frequencies, small or drawn around saturation (255), so that
+        // medians fall below it, on it and above it; each document's shingles its own.
+        let docs: Vec<Vec<u32>> = (0..3000)
             .map(|_| {
                 let len = 1 + (next() % 300) as usize;
                 let base = [1, 200, 250, 256][(next() % 4) as usize];
-                (0..len).map(|_| (base + next() % 12) as u16 - 1).collect()
+                (0..len).map(|_| (base + next() % 12) as u32 - 1).collect()
             })
             .collect();
-        let at: Vec<u16> = docs.concat();
-        let sets: Vec<Vec<u32>> = docs.iter().map(|d| (0..d.len() as u32).collect()).collect();
+        let mut saturated = MixMap::default();
+        let mut at = Vec::new();
+        let mut sets = Vec::new();
+        for (d, dfs) in docs.iter().enumerate() {
+            let hashes: Vec<u32> = (0..dfs.len() as u32).map(|i| d as u32 * 1000 + i).collect();
+            for (&h, &df) in hashes.iter().zip(dfs) {
+                at.push(u8::try_from(df).unwrap_or(SATURATED));
+                if df >= u32::from(SATURATED) {
+                    saturated.insert(h, df);
+                }
+            }
+            sets.push(hashes);
+        }
         let sets = ShingleSets::from_sets(sets, vec![5; docs.len()]);
-        let table = DfTable {
-            at,
-            saturated: HashMap::new(),
-        };
+        let table = DfTable { at, saturated };
         let mut scratch = MedianScratch::default();
         let mut seen = [false; 3];
         for (d, dfs) in docs.iter().enumerate() {
-            let mut dfs: Vec<u32> = dfs.iter().map(|&v| u32::from(v)).collect();
-            let expected = median(&mut dfs);
+            let expected = median(&mut dfs.clone());
             assert_eq!(table.median_of(&sets, d, &mut scratch), expected, "doc {d}");
-            seen[(expected.cmp(&(BINS as u32 - 1)) as i8 + 1) as usize] = true;
+            seen[(expected.cmp(&u32::from(SATURATED)) as i8 + 1) as usize] = true;
         }
-        assert_eq!(seen, [true; 3], "medians below, on and above the last bin");
+        assert_eq!(seen, [true; 3], "medians below, on and above saturation");
     }
 
     #[test]
-    fn frequencies_past_two_bytes_stay_exact() {
-        // Hash 1 is in 66,000 documents, hash 2 in exactly `SATURATED` of them (the first
-        // stored value that stands for more), every other hash in one.
-        let n = 66_000u32;
+    fn frequencies_past_one_byte_stay_exact() {
+        // Hash 1 is in 300 documents, hash 2 in exactly `SATURATED` of them (the first stored
+        // value that stands for more), every other hash in one.
+        let n = 300u32;
         let sets: Vec<Vec<u32>> = (0..n)
             .map(|i| {
                 let mut s = vec![1, 1_000_000 + i];
@@ -609,20 +674,41 @@ mod tests {
             .collect();
         let sets = ShingleSets::from_sets(sets, vec![5; n as usize]);
         let t = DfTable::build(&sets);
-        assert_eq!(t.of_doc(&sets, 0), [66_000, 65_535, 1]);
-        assert_eq!(t.of_doc(&sets, 65_999), [66_000, 1]);
-        // Saturated medians come out exact: the upper median of [66,000, 65,535, 1] and of
-        // [66,000, 1] is 65,535 and 66,000; the last 465 documents have the highest.
-        assert_eq!(learn_cap(&t, &sets, 1, 1.0, 1.0), 66_000);
-        assert_eq!(learn_cap(&t, &sets, 1, 1.0, 0.5), 65_535);
-        for (cap, dropped) in [
-            (65_534, 66_000 + 65_535),
-            (65_535, 66_000),
-            (65_999, 66_000),
-            (66_000, 0),
-        ] {
+        assert_eq!(t.of_doc(&sets, 0), [300, 255, 1]);
+        assert_eq!(t.of_doc(&sets, 299), [300, 1]);
+        assert_eq!(
+            t.saturated.len(),
+            2,
+            "each saturated shingle kept aside once"
+        );
+        // Saturated medians come out exact: the upper median of [300, 255, 1] and of
+        // [300, 1] is 255 and 300; the last 45 documents have the highest.
+        assert_eq!(learn_cap(&t, &sets, 1, 1.0, 1.0), 300);
+        assert_eq!(learn_cap(&t, &sets, 1, 1.0, 0.5), 255);
+        for (cap, dropped) in [(254, 300 + 255), (255, 300), (299, 300), (300, 0)] {
             let mut s = sets.clone();
             assert_eq!(suppress(&t, &mut s, cap), dropped, "cap {cap}");
+        }
+    }
+
+    #[test]
+    fn the_hash_set_holds_what_it_was_given() {
+        let mut next = crate::testing::xorshift(29);
+        for len in [0usize, 1, 5, 1000] {
+            // Hash 0 and u32::MAX among them, and a repeat.
+            let mut hashes: Vec<u32> = (0..len).map(|_| next() as u32).collect();
+            if len > 1 {
+                hashes[0] = 0;
+                hashes[1] = u32::MAX;
+                hashes.push(hashes[len / 2]);
+            }
+            let set = HashSet32::new(&hashes);
+            assert!(hashes.iter().all(|&h| set.contains(h)), "{len} hashes");
+            let absent = (0..10_000)
+                .map(|_| next() as u32)
+                .filter(|h| !hashes.contains(h))
+                .all(|h| !set.contains(h));
+            assert!(absent, "{len} hashes");
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod jaccard;
 pub mod lsh;
 pub mod merge;
 pub mod minhash;
+mod mix_map;
 pub mod normalize;
 pub mod pair_set;
 pub mod parallel;
