@@ -357,8 +357,8 @@ def jaccard_needed(measure: str, threshold: float, na: int, nb: int) -> float:
     return m / ((na + nb) - m)
 
 
-# The prefilter compares the low 16 bits of each signature value (b-bit minwise hashing).
-NARROW = 0xFFFF
+# The prefilter compares the low 8 bits of each signature value (b-bit minwise hashing).
+NARROW = 0xFF
 
 
 def plausible(equal: int, k: int, needed: float) -> bool:

@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod radix;
 pub mod shingle;
 pub mod shingle_sets;
+pub mod signature_blocks;
 pub mod signatures;
 pub mod spill;
 pub mod stream;

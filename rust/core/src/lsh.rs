@@ -229,8 +229,19 @@ pub fn band_keys(
     bands: std::ops::Range<usize>,
     out: &mut [u64],
 ) {
-    for (key, b) in out.iter_mut().zip(bands) {
-        *key = band_key(&sig[b * rows..(b + 1) * rows], seed ^ (b as u64));
+    keys_from(&sig[bands.start * rows..], rows, seed, bands, out);
+}
+
+/// [`band_keys`] from `values`, which start with the first value of band `bands.start`.
+fn keys_from(
+    values: &[u32],
+    rows: usize,
+    seed: u64,
+    bands: std::ops::Range<usize>,
+    out: &mut [u64],
+) {
+    for ((key, b), band) in out.iter_mut().zip(bands).zip(values.chunks_exact(rows)) {
+        *key = band_key(band, seed ^ (b as u64));
     }
 }
 
@@ -322,7 +333,9 @@ impl Banding {
     }
 
     /// The key block of `bands` (row-major: one row of `bands.len()` keys per row of the
-    /// banding) from signatures stored row-major with `num_perm` columns.
+    /// banding) from `values`, which hold a row of `width` values per document, starting with
+    /// the first value of band `bands.start`: whole signatures for bands from the first, or a
+    /// block of a batch's columns (see [`crate::signature_blocks::SignatureBlocks`]).
     ///
     /// Reading the rows' signatures in the visiting order misses cache on most rows (at 20k
     /// documents, 10-15 ms of the band stage). Tried and not kept: a band-major block, so that
@@ -331,20 +344,15 @@ impl Banding {
     /// content order, so that this reads them in order (the sketch stage lost what the band
     /// stage gained: reading the sets out of order cost as much, 20k, 1 and 2 threads).
     #[must_use]
-    pub fn keys(
-        &self,
-        signatures: &[u32],
-        num_perm: usize,
-        bands: std::ops::Range<usize>,
-    ) -> Vec<u64> {
-        let width = bands.len().max(1);
-        let mut keys = vec![0u64; self.docs.len() * width];
-        keys.par_chunks_mut(width)
+    pub fn keys(&self, values: &[u32], width: usize, bands: std::ops::Range<usize>) -> Vec<u64> {
+        let per_row = bands.len().max(1);
+        let mut keys = vec![0u64; self.docs.len() * per_row];
+        keys.par_chunks_mut(per_row)
             .zip(self.docs.par_iter())
             .for_each(|(out, &d)| {
                 let d = d as usize;
-                let sig = &signatures[d * num_perm..(d + 1) * num_perm];
-                band_keys(sig, self.params.rows, self.seed, bands.clone(), out);
+                let row = &values[d * width..(d + 1) * width];
+                keys_from(row, self.params.rows, self.seed, bands.clone(), out);
             });
         keys
     }

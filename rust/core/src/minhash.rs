@@ -72,21 +72,26 @@ pub fn equal_columns(a: &[u32], b: &[u32]) -> usize {
         .count()
 }
 
-/// The low 16 bits of a signature value, which the verification prefilter compares: b-bit
+/// The low 8 bits of a signature value, which the verification prefilter compares: b-bit
 /// minwise hashing (Li and König, WWW 2010). Bins are chosen by a value's top bits, so its
 /// low bits are uniform. Equal values have equal narrow values, and different ones agree by
-/// chance with probability 2^-16: a count of agreeing narrow columns is the count of agreeing
-/// values plus a few in a million, from half the memory.
+/// chance with probability 2^-8: a count of agreeing narrow columns is the count of agreeing
+/// values plus about one in 256 of the others, from a quarter of the memory.
+///
+/// Chance agreements can only pass more pairs to the exact check, never fewer, so the edges
+/// are the same as with whole values. With 16 bits, on 20k syndicated articles, 4.5% fewer
+/// pairs were verified (141,402 against 148,081) with the same edges; but at a million
+/// articles the narrow rows took 256 MB, not 128, beside the candidates at the run's peak.
 #[inline]
 #[must_use]
-pub fn narrow(value: u32) -> u16 {
-    value as u16
+pub fn narrow(value: u32) -> u8 {
+    value as u8
 }
 
 /// Count the columns where two narrow signatures agree. (Empty documents, whose bins are all
 /// [`EMPTY`], are never candidates, so no empty bin is compared here.)
 #[must_use]
-pub fn equal_narrow_columns(a: &[u16], b: &[u16]) -> usize {
+pub fn equal_narrow_columns(a: &[u8], b: &[u8]) -> usize {
     a.iter().zip(b).filter(|(x, y)| x == y).count()
 }
 
@@ -128,15 +133,16 @@ mod tests {
             signature_into(&x, 1, &mut a);
             signature_into(&y, 1, &mut b);
             let full = equal_columns(&a, &b);
-            let na: Vec<u16> = a.iter().map(|&v| narrow(v)).collect();
-            let nb: Vec<u16> = b.iter().map(|&v| narrow(v)).collect();
+            let na: Vec<u8> = a.iter().map(|&v| narrow(v)).collect();
+            let nb: Vec<u8> = b.iter().map(|&v| narrow(v)).collect();
             let narrowed = equal_narrow_columns(&na, &nb);
             assert!(narrowed >= full, "case {case}");
             excess += narrowed - full;
         }
-        // About 400 * 128 * 2^-16 = 0.8 chance agreements are expected: the low bits of a
-        // bin's minimum are uniform (its top bits are not).
-        assert!(excess <= 4, "{excess} chance agreements");
+        // Fewer than 400 * 128 * 2^-8 = 200 chance agreements are expected (columns that
+        // agree in full cannot agree by chance), about 175: the low bits of a bin's minimum
+        // are uniform (its top bits are not).
+        assert!((140..=230).contains(&excess), "{excess} chance agreements");
     }
 
     #[test]

@@ -14,9 +14,9 @@ use crate::pair_set::PairSet;
 use crate::parallel::pool;
 use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
-use crate::signatures::{narrow_rows, signatures_into};
+use crate::signature_blocks::SignatureBlocks;
 use crate::text::Document;
-use crate::verify::{placement, prefilter, relabel, verify, Edge, Measure};
+use crate::verify::{placement, prefilter_in_place, relabel, verify, Edge, Measure};
 
 /// Documents per batch between checkpoints.
 pub const BATCH: usize = 8192;
@@ -173,24 +173,36 @@ struct Plausible {
     pairs: Vec<(u32, u32)>,
 }
 
+/// The batches of bands [`propose`] visits.
+fn band_batches(bands: usize) -> Vec<std::ops::Range<usize>> {
+    (0..bands)
+        .step_by(BANDS_PER_BATCH)
+        .map(|b| b..(b + BANDS_PER_BATCH).min(bands))
+        .collect()
+}
+
 /// The candidate stage of [`run`] from the `sets` and their signatures: LSH candidates, then
 /// the prefilter.
 ///
 /// The pairs name documents by their places while they are gathered, so that they come out
 /// sorted with a document's partners close together, and the prefilter reads signatures and
 /// set sizes laid out by place: a partner's are often still in cache from an earlier pair.
+///
+/// Each batch's block of signature columns is narrowed as soon as it is banded, and the
+/// candidates are filtered where they lie: at a million documents, the full signatures (512
+/// MB) and a second list of the candidates (170 MB of 255) no longer sit beside the rest.
 fn plausible_candidates(
     pool: &rayon::ThreadPool,
     ctl: &dyn Control,
     cfg: &Config,
     sets: &ShingleSets,
-    sigs: Vec<u32>,
+    mut sigs: SignatureBlocks,
 ) -> Result<Plausible> {
     let k = cfg.num_perm;
     let fps = pool.install(|| fingerprints(sets, cfg.shingle.seed));
     let order = pool.install(|| content_order(&fps));
     let rank = rank_of(&order);
-    let first_column: Vec<u32> = sigs.iter().step_by(k.max(1)).copied().collect();
+    let first_column = sigs.first_column();
     let (by_key, place) = pool.install(|| placement(&first_column));
     drop(first_column);
     let members = Members {
@@ -199,24 +211,25 @@ fn plausible_candidates(
         label: Some(&place),
     };
     let lsh_pairs = propose(pool, ctl, cfg, &fps, members, |banding, r| {
-        Ok(pool.install(|| banding.keys(&sigs, k, r)))
+        let j = r.start / BANDS_PER_BATCH;
+        let (bands, block) = sigs.block(j);
+        debug_assert_eq!(bands, r, "the blocks follow the batches of bands");
+        let keys = pool.install(|| banding.keys(block, r.len() * cfg.lsh.rows, r));
+        pool.install(|| sigs.narrow_block(j));
+        Ok(keys)
     })?;
     drop((fps, order, place));
-    let narrow = pool.install(|| narrow_rows(&sigs, k, &by_key));
-    // The full signatures go before the pairs are copied out: at a million documents they
-    // are twice the pairs (512 against 255 MB).
-    drop(sigs);
+    let narrow = pool.install(|| sigs.into_narrow_rows(&by_key));
     let sizes: Vec<u32> = pool.install(|| {
         by_key
             .par_iter()
             .map(|&d| sets.get(d as usize).len() as u32)
             .collect()
     });
-    let lsh_pairs = pool.install(|| lsh_pairs.into_pairs());
-    let mut pairs =
-        pool.install(|| prefilter(&sizes, &narrow, k, &lsh_pairs, cfg.measure, cfg.threshold));
-    let candidates = lsh_pairs.len();
-    drop((narrow, lsh_pairs, sizes));
+    let mut pairs = pool.install(|| lsh_pairs.into_pairs());
+    let candidates = pairs.len();
+    pool.install(|| prefilter_in_place(&sizes, &narrow, k, &mut pairs, cfg.measure, cfg.threshold));
+    drop((narrow, sizes));
     pool.install(|| relabel(&mut pairs, &by_key));
     Ok(Plausible {
         rank,
@@ -307,11 +320,10 @@ pub fn run<S: Document + Sync>(
     times.boilerplate = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let k = cfg.num_perm;
-    let mut sigs = vec![0u32; n * k];
+    let mut sigs =
+        SignatureBlocks::new(n, cfg.num_perm, cfg.lsh.rows, &band_batches(cfg.lsh.bands));
     in_batches(ctl, "sketch", n, BATCH, |r| {
-        let (lo, hi) = (r.start * k, r.end * k);
-        pool.install(|| signatures_into(&sets, r, k, cfg.shingle.seed, &mut sigs[lo..hi]));
+        pool.install(|| sigs.fill(&sets, r, cfg.shingle.seed));
         Ok(())
     })?;
     times.sketch = t.elapsed().as_secs_f64();

@@ -38,6 +38,7 @@ macro_rules! word {
     };
 }
 
+word!(u8);
 word!(u16);
 word!(u32);
 word!(u64);

@@ -531,13 +531,13 @@ impl Store {
 
     /// Bytes of document `d`'s signature and set.
     fn bytes(&self, d: usize) -> usize {
-        size_of::<u16>() * self.k + size_of::<u32>() * self.size(d)
+        size_of::<u8>() * self.k + size_of::<u32>() * self.size(d)
     }
 
     /// The sets and signatures of documents `r`, indexed from 0.
-    fn load(&self, r: Range<usize>) -> Result<(ShingleSets, Vec<u16>)> {
+    fn load(&self, r: Range<usize>) -> Result<(ShingleSets, Vec<u8>)> {
         let mut scratch = Vec::new();
-        let mut sigs = vec![0u16; r.len() * self.k];
+        let mut sigs = vec![0u8; r.len() * self.k];
         self.sigs
             .read_at((r.start * self.k) as u64, &mut sigs, &mut scratch)?;
         let (lo, hi) = (self.offsets[r.start], self.offsets[r.end]);
@@ -603,7 +603,7 @@ fn verify_blocks(
                 chunk
                     .par_iter()
                     .map_init(
-                        || (vec![0u16; k], Vec::new(), Vec::new()),
+                        || (vec![0u8; k], Vec::new(), Vec::new()),
                         |(sig_b, set_b, scratch), &(a, b)| {
                             let (la, b) = (a as usize - block.start, b as usize);
                             let (sig_a, set_a) = (&sigs[la * k..(la + 1) * k], sets.get(la));
