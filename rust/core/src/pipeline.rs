@@ -314,7 +314,7 @@ pub fn run<S: Document + Sync>(
                 };
                 (table, cap)
             });
-            (Some(cap), suppress(&table, &mut sets, cap))
+            (Some(cap), pool.install(|| suppress(&table, &mut sets, cap)))
         }
     };
     times.boilerplate = t.elapsed().as_secs_f64();

@@ -88,21 +88,63 @@ impl ShingleSets {
 
     /// Keep, in each document, the hashes at the flat positions (indices into
     /// [`Self::hashes`]) that `keep` accepts; a document where it accepts none keeps all of
-    /// its hashes. Compacts in place, in one pass; returns the number of hashes dropped.
-    pub fn retain_or_keep_all(&mut self, keep: impl Fn(usize) -> bool) -> usize {
+    /// its hashes. Compacts in place; returns the number of hashes dropped.
+    ///
+    /// Runs of documents are compacted in parallel on the current rayon pool, each within its
+    /// own span, and the kept hashes then moved together in one pass. (At a million articles,
+    /// one serial pass over the 397M hashes took 0.65-0.75 s.)
+    pub fn retain_or_keep_all(&mut self, keep: impl Fn(usize) -> bool + Sync) -> usize {
         let before = self.hashes.len();
-        let (mut write, mut start) = (0, 0);
-        for d in 0..self.len() {
-            let end = self.offsets[d + 1];
-            let all = !(start..end).any(&keep);
-            // Every hash is copied and the write position advances past the kept ones: no
-            // branch to mispredict where boilerplate and story text alternate.
-            for p in start..end {
-                self.hashes[write] = self.hashes[p];
-                write += usize::from(all | keep(p));
+        let n = self.len();
+        if n == 0 {
+            return 0;
+        }
+        // Runs of whole documents of about `target` hashes (at least one document each).
+        let target = (before / (4 * rayon::current_num_threads())).max(1);
+        let mut bounds = vec![0];
+        while let Some(&first) = bounds.last().filter(|&&d| d < n) {
+            let start = self.offsets[first];
+            let mut last = first + 1;
+            while last < n && self.offsets[last + 1] - start <= target {
+                last += 1;
             }
-            self.offsets[d + 1] = write;
-            start = end;
+            bounds.push(last);
+        }
+        let bases: Vec<usize> = bounds.iter().map(|&d| self.offsets[d]).collect();
+        let offsets = &self.offsets;
+        let spans = bases.windows(2).map(|w| w[1] - w[0]);
+        // Per run, the kept length of each of its documents.
+        let kept: Vec<Vec<usize>> = cut(&mut self.hashes, spans)
+            .into_par_iter()
+            .zip(bounds.par_windows(2))
+            .map(|(span, w)| {
+                let base = offsets[w[0]];
+                let mut write = 0;
+                let mut lens = Vec::with_capacity(w[1] - w[0]);
+                for d in w[0]..w[1] {
+                    let (start, end) = (offsets[d], offsets[d + 1]);
+                    let all = !(start..end).any(&keep);
+                    let begin = write;
+                    // Every hash is copied and the write position advances past the kept
+                    // ones: no branch to mispredict where boilerplate and story text
+                    // alternate.
+                    for p in start..end {
+                        span[write] = span[p - base];
+                        write += usize::from(all | keep(p));
+                    }
+                    lens.push(write - begin);
+                }
+                lens
+            })
+            .collect();
+        let mut write = 0;
+        for ((w, lens), &base) in bounds.windows(2).zip(&kept).zip(&bases) {
+            let total: usize = lens.iter().sum();
+            self.hashes.copy_within(base..base + total, write);
+            for (d, &len) in (w[0]..w[1]).zip(lens) {
+                self.offsets[d + 1] = self.offsets[d] + len;
+            }
+            write += total;
         }
         self.hashes.truncate(write);
         // Give the dropped tail back (a shrink in place), for the later stages to use.
@@ -150,5 +192,61 @@ impl ShingleSets {
     #[must_use]
     pub fn into_tokens(self) -> Vec<u32> {
         self.tokens
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retaining_in_parallel_runs_matches_a_serial_filter() {
+        let mut next = crate::testing::xorshift(31);
+        // Empty documents, documents that keep nothing (so keep all), and enough documents
+        // for many runs on any pool.
+        let sets: Vec<Vec<u32>> = (0..2000)
+            .map(|i| {
+                let len = if i % 11 == 0 {
+                    0
+                } else {
+                    (next() % 40) as usize
+                };
+                (0..len as u32).map(|x| x * 7 + (i as u32 % 5)).collect()
+            })
+            .collect();
+        let tokens: Vec<u32> = (0..sets.len() as u32).collect();
+        // No documents: built from none, or never given any (no offsets at all).
+        for mut none in [
+            ShingleSets::from_sets(Vec::new(), Vec::new()),
+            ShingleSets::default(),
+        ] {
+            assert_eq!(none.retain_or_keep_all(|_| false), 0, "no documents");
+            assert!(none.is_empty());
+        }
+        let mut flat = ShingleSets::from_sets(sets.clone(), tokens.clone());
+        // Keep by flat position: drop every third, and everything in documents 5 mod 13.
+        let mut doc_of = Vec::new();
+        for (d, s) in sets.iter().enumerate() {
+            doc_of.extend(std::iter::repeat_n(d, s.len()));
+        }
+        let keep = |p: usize| !p.is_multiple_of(3) && doc_of[p] % 13 != 5;
+        let mut want = Vec::new();
+        let mut p = 0;
+        for s in &sets {
+            let kept: Vec<u32> = (p..p + s.len())
+                .filter(|&q| keep(q))
+                .map(|q| s[q - p])
+                .collect();
+            want.push(if kept.is_empty() { s.clone() } else { kept });
+            p += s.len();
+        }
+        let dropped = flat.retain_or_keep_all(keep);
+        let total: usize = sets.iter().map(Vec::len).sum();
+        assert_eq!(dropped, total - want.iter().map(Vec::len).sum::<usize>());
+        for (d, w) in want.iter().enumerate() {
+            assert_eq!(flat.get(d), &w[..], "document {d}");
+        }
+        assert_eq!(flat.tokens(), &tokens[..]);
+        assert_eq!(flat.hashes().len(), total - dropped);
     }
 }

@@ -451,7 +451,7 @@ fn sketch(
         join.read(&mut hashes, &mut dfs)?;
         let mut sets = ShingleSets::from_parts(offsets, hashes, tokens[r.clone()].to_vec());
         if let Some(c) = cap {
-            suppressed += sets.retain_or_keep_all(|p| dfs[p] <= c);
+            suppressed += pool.install(|| sets.retain_or_keep_all(|p| dfs[p] <= c));
         }
         let m = sets.len();
         let mut sigs = vec![0u32; m * k];
