@@ -174,7 +174,7 @@ struct Plausible {
 }
 
 /// The batches of bands [`propose`] visits.
-fn band_batches(bands: usize) -> Vec<std::ops::Range<usize>> {
+pub(crate) fn band_batches(bands: usize) -> Vec<std::ops::Range<usize>> {
     (0..bands)
         .step_by(BANDS_PER_BATCH)
         .map(|b| b..(b + BANDS_PER_BATCH).min(bands))

@@ -228,6 +228,7 @@ impl SignatureBlocks {
 mod tests {
     use super::*;
     use crate::signatures::signatures;
+    use crate::testing::drawn_set;
 
     #[test]
     fn blocks_hold_the_signatures_and_narrow_rows_hold_every_column() {
@@ -241,10 +242,7 @@ mod tests {
                 } else {
                     1 + (next() % 60) as usize
                 };
-                let mut s: Vec<u32> = (0..len).map(|_| next() as u32).collect();
-                s.sort_unstable();
-                s.dedup();
-                s
+                drawn_set(len, &mut next)
             })
             .collect();
         let tokens = vec![5; sets.len()];

@@ -28,7 +28,8 @@ use crate::error::{bad_param, Error, Result};
 use crate::lsh::{band_keys, content_order, fingerprints, rank_of};
 use crate::parallel::pool;
 use crate::pipeline::{
-    check_sizes, link, propose, Config, Members, Output, StageTimes, BANDS_PER_BATCH, BATCH,
+    band_batches, check_sizes, link, propose, Config, Members, Output, StageTimes, BANDS_PER_BATCH,
+    BATCH,
 };
 use crate::shingle_sets::ShingleSets;
 use crate::signatures::{narrow_signatures, signatures_into};
@@ -426,10 +427,7 @@ fn sketch(
     cap: Option<u32>,
 ) -> Result<Sketched> {
     let (k, seed, n) = (cfg.num_perm, cfg.shingle.seed, sizes.len());
-    let band_batches: Vec<Range<usize>> = (0..cfg.lsh.bands)
-        .step_by(BANDS_PER_BATCH)
-        .map(|b| b..(b + BANDS_PER_BATCH).min(cfg.lsh.bands))
-        .collect();
+    let band_batches = band_batches(cfg.lsh.bands);
     let mut key_files = (0..band_batches.len())
         .map(|j| scratch.file(&format!("keys.{j:03}")))
         .collect::<Vec<_>>();
