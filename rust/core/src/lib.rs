@@ -17,6 +17,7 @@ pub mod normalize;
 pub mod pair_set;
 pub mod parallel;
 pub mod pipeline;
+mod prefetch;
 pub mod radix;
 pub mod shingle;
 pub mod shingle_sets;
