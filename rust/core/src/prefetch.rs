@@ -5,8 +5,9 @@
 /// Reading the value instead (as `verify` does with the first lines of a set) starts the load
 /// too, but the read cannot retire before its data arrives, so the CPU stalls once its window
 /// of pending instructions fills: where the load is issued documents ahead, as in the passes
-/// of [`crate::df::DfTable::build`], only a prefetch instruction hides the wait. Elsewhere
-/// (other than x86-64) it does nothing.
+/// of [`crate::df::DfTable::build`], only a prefetch instruction hides the wait (at a million
+/// documents the count took 12.1 s with reads eight documents ahead, 10.5-11.9 s with none,
+/// and 8.1-8.7 s with prefetches). Elsewhere (other than x86-64) it does nothing.
 #[inline]
 pub(crate) fn prefetch<T>(value: Option<&T>) {
     #[cfg(target_arch = "x86_64")]
