@@ -208,6 +208,10 @@ def _read_pty(fd: int, until: str, timeout: float) -> str:
     return got
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_quickly_and_writes_nothing(tmp_path: Path) -> None:
     src = tmp_path / "big.jsonl"
     with src.open("w") as f:
@@ -221,6 +225,10 @@ def test_ctrl_c_stops_quickly_and_writes_nothing(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=slave,
         text=True,
+        # A shell without job control starts background commands with SIGINT ignored, and
+        # Python then never turns SIGINT into KeyboardInterrupt: give the child the default,
+        # as a terminal's Ctrl-C would find it, however the tests were started.
+        preexec_fn=_default_sigint,
     )
     os.close(slave)
     try:
