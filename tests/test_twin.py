@@ -3,6 +3,8 @@ candidates and clusters, bit for bit."""
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 
@@ -27,6 +29,7 @@ def test_twin_equals_core_on_corpus(corpus, name: str) -> None:  # type: ignore[
     assert r.representative_index.tolist() == t["representatives"]
     assert (r.stats["candidates"], r.stats["verified"]) == (t["candidates"], t["verified"])
     assert r.params["df_cap"] == t["df_cap"]
+    assert r.params["df_stride"] == t["df_stride"]
     assert r.stats["suppressed"] == t["suppressed"]
     edges = [(a, b, s) for a, b, _, _, _, s in t["edges"]]  # type: ignore[attr-defined]
     assert (
@@ -53,3 +56,31 @@ def test_twin_equals_core_on_giant_buckets_and_round_ups() -> None:
         assert r.representative_index.tolist() == t["representatives"], linkage
     guarded = simcore.cluster(docs)
     assert guarded.labels[0] != guarded.labels[30]
+
+
+def test_sampled_suppression_drops_what_the_whole_count_drops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 400 documents: 20 stories of 20 copies, each copy with 5 shingles of its own and one of
+    # 2 blocks of furniture (so in about 200 documents each).
+    rng = random.Random(3)
+    furniture = [[rng.getrandbits(32) for _ in range(15)] for _ in range(2)]
+    sets = []
+    for _ in range(20):
+        story = [rng.getrandbits(32) for _ in range(40)]
+        for _ in range(20):
+            own = [rng.getrandbits(32) for _ in range(5)]
+            sets.append(sorted(set(story + own + furniture[rng.randrange(2)])))
+    _, whole_cap, whole_dropped, stride = twin.boilerplate(sets, None, 10, 2.0, 0.99)
+    assert (whole_cap, whole_dropped, stride) == (40, 400 * 15, 1)
+    # Sampled one in four, as the core's tests do with the same rule.
+    monkeypatch.setattr(twin, "SAMPLE_DOCS", 50)
+    monkeypatch.setattr(twin, "SAMPLE_MOST", 4)
+    monkeypatch.setattr(twin, "SAMPLE_MEAN", 8.0)
+    out, cap, dropped, stride = twin.boilerplate(sets, None, 10, 2.0, 0.99)
+    assert stride == 4 and 40 <= cap <= 100
+    assert out == twin.suppress(sets, cap)[0]
+    assert dropped == 400 * 15
+    # A cap too low for the stride is counted whole.
+    assert twin.boilerplate(sets, 20, 10, 2.0, 0.99)[3] == 2
+    assert twin.boilerplate(sets, 10, 10, 2.0, 0.99)[3] == 1

@@ -134,6 +134,7 @@ class Settings:
             "min_size_ratio": self.min_size_ratio,
             "boilerplate": self.boilerplate,
             "df_cap": raw["df_cap"],
+            "df_stride": raw["df_stride"],
             "linkage": self.linkage,
             "seed": self.seed,
             "normalizer_version": _core.NORMALIZER_VERSION,
@@ -233,7 +234,9 @@ def cluster(
     boilerplate : "auto", "off" or int
         Shingles found in more documents than a cap are dropped before sketching. ``"auto"``
         learns the cap from the corpus (recorded in ``result.params["df_cap"]``); an int fixes
-        it; ``"off"`` keeps everything.
+        it; ``"off"`` keeps everything. A corpus of 8,192 documents or more is counted in a
+        sample of one document in up to 8 (``result.params["df_stride"]``; 1 when counted
+        whole) if the cap is high enough for the sample to tell which shingles are over it.
     linkage : {"guarded", "components", "centers"}
         ``"guarded"`` (default) takes connected components but never joins two groups through a
         single document, so a round-up quoting two stories cannot merge them; ``"components"`` is

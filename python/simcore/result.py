@@ -142,6 +142,8 @@ class ClusterResult:
         sizes = [len(m) for m in self._members]
         dup = [s for s in sizes if s > 1]
         cap = self.params.get("df_cap")
+        stride = self.params.get("df_stride", 1)
+        sampled = f" (sampled 1 in {stride})" if stride > 1 else ""
         lsh = self.params["lsh"]
         largest = max(sizes, default=0)
         lines = [
@@ -152,7 +154,7 @@ class ClusterResult:
             f"LSH {lsh.bands}x{lsh.rows} "
             f"(p={lsh.p_at_threshold:.4f} at J={lsh.design_jaccard:.3f})",
             f"candidates={self.stats['candidates']} verified edges={self.stats['edges']} "
-            f"boilerplate cap={'off' if cap is None else cap} "
+            f"boilerplate cap={'off' if cap is None else cap}{sampled} "
             f"(dropped {self.stats['suppressed']} shingle occurrences)",
         ]
         return "\n".join(lines)

@@ -372,13 +372,59 @@ def plausible(equal: int, k: int, needed: float) -> bool:
 # ---------------------------------------------------------------------------- boilerplate
 
 
-def df_cap(sets: list[list[int]], floor: int, multiplier: float, quantile: float) -> int:
+# A corpus of at least twice SAMPLE_DOCS documents with shingles is sampled, one document in
+# up to SAMPLE_MOST, if the cap is at least SAMPLE_MEAN times the stride.
+SAMPLE_DOCS = 4096
+SAMPLE_MOST = 8
+SAMPLE_MEAN = 32.0
+
+
+def df_cap(
+    sets: list[list[int]], floor: int, multiplier: float, quantile: float, stride: int = 1
+) -> int:
+    """The cap from the medians of ``sets``, a sample of one document in ``stride``."""
     df = Counter(h for s in sets for h in s)
-    medians = sorted(sorted(df[h] for h in s)[len(s) // 2] for s in sets if s)
+    medians = sorted(
+        min(1 + (sorted(df[h] for h in s)[len(s) // 2] - 1) * stride, 2**32 - 1) for s in sets if s
+    )
     if not medians:
         return floor
     idx = min(max(math.ceil(quantile * len(medians)), 1), len(medians)) - 1
     return max(floor, math.ceil(multiplier * float(medians[idx])))
+
+
+def content_key(s: list[int]) -> int:
+    return sum(fmix64(h) for h in s) & MASK
+
+
+def df_stride(sets: list[list[int]], fixed_cap: Optional[int]) -> int:
+    k = min(max(sum(1 for s in sets if s) // SAMPLE_DOCS, 1), SAMPLE_MOST)
+    if fixed_cap is not None:
+        k = max(min(k, int((fixed_cap + 1.0) / SAMPLE_MEAN)), 1)
+    return k
+
+
+def boilerplate(
+    sets: list[list[int]],
+    fixed_cap: Optional[int],
+    floor: int,
+    multiplier: float,
+    quantile: float,
+) -> tuple[list[list[int]], int, int, int]:
+    """Suppressed sets, the cap, the entries dropped and the sample's stride."""
+    k = df_stride(sets, fixed_cap)
+    if k > 1:
+        keyed = sorted((content_key(s), d) for d, s in enumerate(sets) if s)
+        sample = [sets[d] for d in sorted(d for _, d in keyed[::k])]
+        cap = fixed_cap if fixed_cap is not None else df_cap(sample, floor, multiplier, quantile, k)
+        if cap + 1.0 >= SAMPLE_MEAN * k:
+            counts = Counter(h for s in sample for h in s)
+            over = {h for h, c in counts.items() if c >= cap // k + 1}
+            out = [[h for h in s if h not in over] or list(s) for s in sets]
+            return out, cap, sum(map(len, sets)) - sum(map(len, out)), k
+    cap = fixed_cap if fixed_cap is not None else df_cap(sets, floor, multiplier, quantile)
+    out, dropped = suppress(sets, cap)
+    return out, cap, dropped, 1
 
 
 def suppress(sets: list[list[int]], cap: int) -> tuple[list[list[int]], int]:
@@ -525,10 +571,10 @@ def cluster(
     sets = [s for s, _ in shingled]
     tokens = [n for _, n in shingled]
     cap: Optional[int] = None
-    dropped = 0
+    dropped, stride = 0, 1
     if df != "off":
-        cap = fixed_cap if df == "fixed" else df_cap(sets, df_floor, df_multiplier, df_quantile)
-        sets, dropped = suppress(sets, cap)
+        fixed = fixed_cap if df == "fixed" else None
+        sets, cap, dropped, stride = boilerplate(sets, fixed, df_floor, df_multiplier, df_quantile)
     if bands is None or rows is None:
         design = threshold if measure == "jaccard" else jaccard_floor(threshold, min_size_ratio)
         bands, rows = derive_bands(design, num_perm)
@@ -567,6 +613,7 @@ def cluster(
         "candidates": len(lsh_pairs),
         "verified": len(pairs),
         "df_cap": cap,
+        "df_stride": stride,
         "suppressed": dropped,
         "bands": bands,
         "rows": rows,

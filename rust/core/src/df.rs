@@ -5,11 +5,13 @@
 //! *median* shingle frequency says how many copies its story has, so the cap is a multiple of a
 //! high quantile of those medians (never below a floor, so a handful of documents suppresses
 //! nothing). Shingles in more documents than the cap are dropped before sketching; a document
-//! that would lose every shingle keeps them all.
+//! that would lose every shingle keeps them all. ([`crate::boilerplate`] counts a large corpus
+//! in a sample of its documents.)
 
 use rayon::prelude::*;
 
 use crate::hash::fmix64;
+use crate::hash_index::HashIndex32;
 use crate::mix_map::MixMap;
 use crate::parallel::cut;
 use crate::prefetch::prefetch;
@@ -74,50 +76,6 @@ const PASS_ENTRIES: usize = 1 << 24;
 /// Slots of the cache of recently saturated shingles in [`Chunk::read_back`] (128 KiB, in L2).
 /// At a million articles 76.6M entries belong to 128k saturated shingles.
 const RECENT: usize = 1 << 14;
-
-/// A set of shingle hashes for membership tests in a loop over many entries: open addressing
-/// in a table at most a quarter full, so that most look-ups read one slot. (At a million
-/// articles, suppression tests 76.6M saturated entries against the 17k shingles over the cap;
-/// looking each up in the map of all 128k saturated shingles took about 2 s more.)
-struct HashSet32 {
-    /// Each hash `h` as `h | 1 << 32`; 0 is an empty slot.
-    slots: Vec<u64>,
-    shift: u32,
-}
-
-impl HashSet32 {
-    fn new(hashes: &[u32]) -> Self {
-        let cap = (4 * hashes.len()).next_power_of_two().max(16);
-        let mut set = HashSet32 {
-            slots: vec![0; cap],
-            shift: 64 - cap.trailing_zeros(),
-        };
-        for &h in hashes {
-            let mut at = set.slot(h);
-            while set.slots[at] != 0 && set.slots[at] as u32 != h {
-                at = (at + 1) & (cap - 1);
-            }
-            set.slots[at] = u64::from(h) | 1 << 32;
-        }
-        set
-    }
-
-    /// Where the probe for `h` starts.
-    fn slot(&self, h: u32) -> usize {
-        (fmix64(u64::from(h)) >> self.shift) as usize
-    }
-
-    fn contains(&self, h: u32) -> bool {
-        let mut at = self.slot(h);
-        loop {
-            match self.slots[at] {
-                0 => return false,
-                s if s as u32 == h => return true,
-                _ => at = (at + 1) & (self.slots.len() - 1),
-            }
-        }
-    }
-}
 
 /// Documents ahead whose data the passes of [`DfTable::build`] start loading early.
 const AHEAD: usize = 8;
@@ -363,6 +321,23 @@ impl DfTable {
         }
     }
 
+    /// The distinct hashes of `sets` (which the table was built from) in at least `least`
+    /// documents, sorted.
+    #[must_use]
+    pub(crate) fn frequent(&self, sets: &ShingleSets, least: u32) -> Vec<u32> {
+        let narrow = u8::try_from(least).unwrap_or(SATURATED);
+        let mut out: Vec<u32> = self
+            .at
+            .par_iter()
+            .zip(sets.hashes().par_iter())
+            .filter(|&(&at, h)| at >= narrow && (at < SATURATED || self.saturated[h] >= least))
+            .map(|(_, &h)| h)
+            .collect();
+        out.par_sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The document frequencies of document `d`'s shingles, in the order of its set.
     #[must_use]
     pub fn of_doc(&self, sets: &ShingleSets, d: usize) -> Vec<u32> {
@@ -539,6 +514,18 @@ pub fn cap_from_medians(mut medians: Vec<u32>, floor: u32, multiplier: f64, quan
     learned.max(floor)
 }
 
+/// The median shingle frequency of each document of `sets` that has shingles, in order.
+#[must_use]
+pub fn medians(table: &DfTable, sets: &ShingleSets) -> Vec<u32> {
+    (0..sets.len())
+        .into_par_iter()
+        .filter(|&d| !sets.range(d).is_empty())
+        .map_init(MedianScratch::default, |scratch, d| {
+            table.median_of(sets, d, scratch)
+        })
+        .collect()
+}
+
 /// Learn the cap for a corpus.
 #[must_use]
 pub fn learn_cap(
@@ -548,14 +535,7 @@ pub fn learn_cap(
     multiplier: f64,
     quantile: f64,
 ) -> u32 {
-    let medians: Vec<u32> = (0..sets.len())
-        .into_par_iter()
-        .filter(|&d| !sets.range(d).is_empty())
-        .map_init(MedianScratch::default, |scratch, d| {
-            table.median_of(sets, d, scratch)
-        })
-        .collect();
-    cap_from_medians(medians, floor, multiplier, quantile)
+    cap_from_medians(medians(table, sets), floor, multiplier, quantile)
 }
 
 /// Drop, in place, the shingles whose document frequency exceeds `cap` (`table` was built
@@ -566,30 +546,47 @@ pub fn suppress(table: &DfTable, sets: &mut ShingleSets, cap: u32) -> usize {
         // A saturated entry's frequency is at least `SATURATED`, above such a cap.
         Ok(narrow) if narrow < SATURATED => sets.retain_or_keep_all(|p| table.at[p] <= narrow),
         _ => {
-            // Mark the saturated entries above the cap first (a bit each), as the sets cannot
-            // be read while they are compacted: 64 entries a word, words in parallel.
             let above: Vec<u32> = table
                 .saturated
                 .iter()
                 .filter(|&(_, &count)| count > cap)
                 .map(|(&h, _)| h)
                 .collect();
-            let above = HashSet32::new(&above);
-            let mut over = vec![0u64; sets.hashes().len().div_ceil(64)];
-            let (at, hashes) = (&table.at, sets.hashes());
-            over.par_iter_mut()
-                .zip(at.par_chunks(64))
-                .zip(hashes.par_chunks(64))
-                .for_each(|((word, at), hashes)| {
-                    for (i, (&narrow, h)) in at.iter().zip(hashes).enumerate() {
-                        if narrow == SATURATED && above.contains(*h) {
-                            *word |= 1 << i;
-                        }
-                    }
-                });
-            sets.retain_or_keep_all(|p| over[p / 64] >> (p % 64) & 1 == 0)
+            let above = HashIndex32::new(&above);
+            let at = &table.at;
+            drop_marked(sets, |p, h| at[p] == SATURATED && above.contains(h))
         }
     }
+}
+
+/// Drop, in place, the shingles listed in `dropped` (a document that would lose every shingle
+/// keeps them all). Returns the number of entries dropped.
+pub(crate) fn suppress_listed(sets: &mut ShingleSets, dropped: &[u32]) -> usize {
+    drop_listed(sets, &HashIndex32::new(dropped))
+}
+
+/// [`suppress_listed`] with the list already indexed.
+pub(crate) fn drop_listed(sets: &mut ShingleSets, dropped: &HashIndex32) -> usize {
+    drop_marked(sets, |_, h| dropped.contains(h))
+}
+
+/// Drop the entries for which `marked(flat position, hash)` holds (a document that would lose
+/// every shingle keeps them all). The marks are taken first, a bit each, as the sets cannot be
+/// read while they are compacted: 64 entries a word, words in parallel.
+fn drop_marked(sets: &mut ShingleSets, marked: impl Fn(usize, u32) -> bool + Sync) -> usize {
+    let mut marks = vec![0u64; sets.hashes().len().div_ceil(64)];
+    marks
+        .par_iter_mut()
+        .zip(sets.hashes().par_chunks(64))
+        .enumerate()
+        .for_each(|(w, (word, hashes))| {
+            for (i, &h) in hashes.iter().enumerate() {
+                if marked(w * 64 + i, h) {
+                    *word |= 1 << i;
+                }
+            }
+        });
+    sets.retain_or_keep_all(|p| marks[p / 64] >> (p % 64) & 1 == 0)
 }
 
 #[cfg(test)]
@@ -734,27 +731,6 @@ mod tests {
         for (cap, dropped) in [(254, 300 + 255), (255, 300), (299, 300), (300, 0)] {
             let mut s = sets.clone();
             assert_eq!(suppress(&t, &mut s, cap), dropped, "cap {cap}");
-        }
-    }
-
-    #[test]
-    fn the_hash_set_holds_what_it_was_given() {
-        let mut next = crate::testing::xorshift(29);
-        for len in [0usize, 1, 5, 1000] {
-            // Hash 0 and u32::MAX among them, and a repeat.
-            let mut hashes: Vec<u32> = (0..len).map(|_| next() as u32).collect();
-            if len > 1 {
-                hashes[0] = 0;
-                hashes[1] = u32::MAX;
-                hashes.push(hashes[len / 2]);
-            }
-            let set = HashSet32::new(&hashes);
-            assert!(hashes.iter().all(|&h| set.contains(h)), "{len} hashes");
-            let absent = (0..10_000)
-                .map(|_| next() as u32)
-                .filter(|h| !hashes.contains(h))
-                .all(|h| !set.contains(h));
-            assert!(absent, "{len} hashes");
         }
     }
 }

@@ -2,12 +2,14 @@
 //! work on a batch: [`normalize`], [`shingle`], [`hash`], [`minhash`], [`lsh`], [`verify`],
 //! [`cluster`]; [`pipeline`] runs them all. No Python here: the `simcore` package wraps it.
 
+pub mod boilerplate;
 pub mod cluster;
 pub mod control;
 pub mod df;
 pub mod entities;
 pub mod error;
 pub mod hash;
+mod hash_index;
 pub mod jaccard;
 pub mod lsh;
 pub mod merge;

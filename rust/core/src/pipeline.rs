@@ -4,9 +4,10 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::boilerplate::{suppress_boilerplate, SampleRule, Suppression};
 use crate::cluster::{cluster, Clustering, Linkage};
 use crate::control::{in_batches, Control};
-use crate::df::{learn_cap, suppress, DfPolicy, DfTable};
+use crate::df::DfPolicy;
 use crate::error::{bad_param, Result};
 use crate::lsh::{content_order, duplicate_pairs, fingerprints, rank_of, Banding, LshParams};
 use crate::minhash::validate_num_perm;
@@ -38,6 +39,8 @@ pub struct Config {
     pub threshold: f64,
     /// Boilerplate suppression.
     pub df: DfPolicy,
+    /// When boilerplate suppression counts frequencies in a sample of the documents.
+    pub df_sample: SampleRule,
     /// How edges become clusters.
     pub linkage: Linkage,
 }
@@ -96,10 +99,9 @@ pub struct Output {
     pub candidates: usize,
     /// Candidates whose signatures made the threshold plausible, verified exactly.
     pub verified: usize,
-    /// The document-frequency cap used, if suppression was on.
-    pub df_cap: Option<u32>,
-    /// (document, shingle) entries dropped as boilerplate.
-    pub suppressed: usize,
+    /// The document-frequency cap, the entries dropped as boilerplate and the sample's
+    /// stride, if suppression was on.
+    pub suppression: Option<Suppression>,
     /// Token count of each document.
     pub tokens: Vec<u32>,
     /// Number of shingles each document kept.
@@ -297,26 +299,10 @@ pub fn run<S: Document + Sync>(
     times.shingle = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let (df_cap, suppressed) = match cfg.df {
-        DfPolicy::Off => (None, 0),
-        policy => {
-            ctl.checkpoint("boilerplate", 0, 1)?;
-            let (table, cap) = pool.install(|| {
-                let table = DfTable::build(&sets);
-                let cap = match policy {
-                    DfPolicy::Fixed(c) => c,
-                    DfPolicy::Auto {
-                        floor,
-                        multiplier,
-                        quantile,
-                    } => learn_cap(&table, &sets, floor, multiplier, quantile),
-                    DfPolicy::Off => unreachable!("handled above"),
-                };
-                (table, cap)
-            });
-            (Some(cap), pool.install(|| suppress(&table, &mut sets, cap)))
-        }
-    };
+    if cfg.df != DfPolicy::Off {
+        ctl.checkpoint("boilerplate", 0, 1)?;
+    }
+    let suppression = pool.install(|| suppress_boilerplate(&mut sets, cfg.df, &cfg.df_sample));
     times.boilerplate = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -368,8 +354,7 @@ pub fn run<S: Document + Sync>(
         edges,
         candidates,
         verified,
-        df_cap,
-        suppressed,
+        suppression,
         tokens,
         shingles,
         times,

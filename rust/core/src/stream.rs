@@ -22,9 +22,11 @@ use std::time::Instant;
 use rayon::prelude::*;
 use rayon::ThreadPool;
 
+use crate::boilerplate::{content_key, learn_from_sample, sampled_docs, stride, Suppression};
 use crate::control::{in_batches, Control};
-use crate::df::{cap_from_medians, median, BucketCounter, DfPolicy};
+use crate::df::{cap_from_medians, drop_listed, median, BucketCounter, DfPolicy};
 use crate::error::{bad_param, Error, Result};
+use crate::hash_index::HashIndex32;
 use crate::lsh::{band_keys, content_order, fingerprints, rank_of};
 use crate::parallel::pool;
 use crate::pipeline::{
@@ -204,13 +206,13 @@ impl Stream {
             .collect::<Result<Vec<_>>>()?;
 
         let t = Instant::now();
-        let counts = count_partitions(&pool, ctl, &scratch, parts)?;
-        let cap = df_cap(cfg.df, ctl, &raw, &counts, &sizes)?;
+        let (counts, suppress) =
+            boilerplate(&cfg, &pool, ctl, &scratch, &raw, parts, &sizes, &tokens)?;
         times.boilerplate = t.elapsed().as_secs_f64();
 
         let t = Instant::now();
         let sketched = sketch(
-            &cfg, &pool, ctl, &scratch, &raw, &counts, &sizes, &tokens, cap,
+            &cfg, &pool, ctl, &scratch, &raw, &counts, &sizes, &tokens, &suppress,
         )?;
         raw.remove();
         for p in counts {
@@ -270,8 +272,7 @@ impl Stream {
             edges,
             candidates: lsh_pairs.len(),
             verified,
-            df_cap: cap,
-            suppressed,
+            suppression: suppress.summary(suppressed),
             tokens,
             shingles,
             times,
@@ -314,6 +315,125 @@ fn count_partition(part: Spilled, scratch: &Scratch, p: usize) -> Result<Spilled
     w.write(&counts)?;
     part.remove();
     w.finish()
+}
+
+/// How the sketch pass suppresses boilerplate.
+enum Suppress {
+    Off,
+    /// The entries whose frequency, counted whole, is over the cap.
+    OverCap(u32),
+    /// The shingles that a sample of one document in `stride` found over the cap.
+    Listed {
+        cap: u32,
+        stride: usize,
+        over: HashIndex32,
+    },
+}
+
+impl Suppress {
+    /// What was done, once `dropped` entries were.
+    fn summary(&self, dropped: usize) -> Option<Suppression> {
+        match *self {
+            Suppress::Off => None,
+            Suppress::OverCap(cap) => Some(Suppression {
+                cap,
+                dropped,
+                stride: 1,
+            }),
+            Suppress::Listed { cap, stride, .. } => Some(Suppression {
+                cap,
+                dropped,
+                stride,
+            }),
+        }
+    }
+}
+
+/// How to suppress boilerplate: from a sample if [`learn_sampled`] can, else from the counts
+/// of the whole corpus (counted from `parts`, which are given back either way), returned too.
+#[allow(clippy::too_many_arguments)]
+fn boilerplate(
+    cfg: &Config,
+    pool: &ThreadPool,
+    ctl: &dyn Control,
+    scratch: &Scratch,
+    raw: &Spilled,
+    parts: Vec<Spilled>,
+    sizes: &[u32],
+    tokens: &[u32],
+) -> Result<(Vec<Spilled>, Suppress)> {
+    if let Some((stride, cap, over)) = learn_sampled(cfg, pool, ctl, raw, sizes, tokens)? {
+        for p in parts {
+            p.remove();
+        }
+        let over = HashIndex32::new(&over);
+        return Ok((Vec::new(), Suppress::Listed { cap, stride, over }));
+    }
+    let counts = count_partitions(pool, ctl, scratch, parts)?;
+    let cap = df_cap(cfg.df, ctl, raw, &counts, sizes)?;
+    Ok((counts, cap.map_or(Suppress::Off, Suppress::OverCap)))
+}
+
+/// The stride, cap and shingles over the cap learned from a sample of the documents (see
+/// [`crate::boilerplate`]), read from the raw sets: one pass for the documents' content keys,
+/// one for the sampled documents' sets. `None` when the corpus must be counted whole.
+fn learn_sampled(
+    cfg: &Config,
+    pool: &ThreadPool,
+    ctl: &dyn Control,
+    raw: &Spilled,
+    sizes: &[u32],
+    tokens: &[u32],
+) -> Result<Option<(usize, u32, Vec<u32>)>> {
+    if cfg.df == DfPolicy::Off {
+        return Ok(None);
+    }
+    let nonempty = sizes.iter().filter(|&&s| s > 0).count();
+    let stride = stride(nonempty, cfg.df, &cfg.df_sample);
+    if stride == 1 {
+        return Ok(None);
+    }
+    let mut keyed = Vec::with_capacity(nonempty);
+    read_sets(ctl, raw, sizes, |d, set| {
+        if !set.is_empty() {
+            keyed.push((content_key(set), d as u32));
+        }
+    })?;
+    let docs = sampled_docs(keyed, stride);
+    let mut sets = Vec::with_capacity(docs.len());
+    let mut next = docs.iter().copied().peekable();
+    read_sets(ctl, raw, sizes, |d, set| {
+        if next.peek() == Some(&(d as u32)) {
+            sets.push(set.to_vec());
+            next.next();
+        }
+    })?;
+    let tokens = docs.iter().map(|&d| tokens[d as usize]).collect();
+    let sample = ShingleSets::from_sets(sets, tokens);
+    let learned = pool.install(|| learn_from_sample(&sample, stride, cfg.df, &cfg.df_sample));
+    Ok(learned.map(|(cap, over)| (stride, cap, over)))
+}
+
+/// Call `each(document, set)` on the raw sets in document order, read in batches.
+fn read_sets(
+    ctl: &dyn Control,
+    raw: &Spilled,
+    sizes: &[u32],
+    mut each: impl FnMut(usize, &[u32]),
+) -> Result<()> {
+    let mut reader = Reader::open(raw, BUFFER)?;
+    in_batches(ctl, "boilerplate", sizes.len(), BATCH, |r| {
+        let total: usize = sizes[r.clone()].iter().map(|&s| s as usize).sum();
+        let mut hashes = vec![0u32; total];
+        reader.read(&mut hashes)?;
+        let mut at = 0;
+        for d in r {
+            let len = sizes[d] as usize;
+            each(d, &hashes[at..at + len]);
+            at += len;
+        }
+        Ok(())
+    })
 }
 
 /// The cap of `policy`: learned from the medians of each document's shingle frequencies, read
@@ -424,7 +544,7 @@ fn sketch(
     counts: &[Spilled],
     sizes: &[u32],
     tokens: &[u32],
-    cap: Option<u32>,
+    suppress: &Suppress,
 ) -> Result<Sketched> {
     let (k, seed, n) = (cfg.num_perm, cfg.shingle.seed, sizes.len());
     let band_batches = band_batches(cfg.lsh.bands);
@@ -433,6 +553,10 @@ fn sketch(
         .collect::<Vec<_>>();
     let mut sig_file = scratch.file("sigs");
     let mut set_file = scratch.file("sets");
+    let cap = match suppress {
+        Suppress::OverCap(cap) => Some(*cap),
+        _ => None,
+    };
     let mut join = DfJoin::open(raw, if cap.is_some() { counts } else { &[] })?;
     let mut fingerprints_all = Vec::with_capacity(n);
     let mut shingles = Vec::with_capacity(n);
@@ -448,8 +572,14 @@ fn sketch(
         let mut dfs = vec![0u32; if cap.is_some() { total } else { 0 }];
         join.read(&mut hashes, &mut dfs)?;
         let mut sets = ShingleSets::from_parts(offsets, hashes, tokens[r.clone()].to_vec());
-        if let Some(c) = cap {
-            suppressed += pool.install(|| sets.retain_or_keep_all(|p| dfs[p] <= c));
+        match suppress {
+            Suppress::Off => {}
+            Suppress::OverCap(c) => {
+                suppressed += pool.install(|| sets.retain_or_keep_all(|p| dfs[p] <= *c));
+            }
+            Suppress::Listed { over, .. } => {
+                suppressed += pool.install(|| drop_listed(&mut sets, over));
+            }
         }
         let m = sets.len();
         let mut sigs = vec![0u32; m * k];
@@ -632,6 +762,7 @@ fn verify_blocks(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::boilerplate::SampleRule;
     use crate::cluster::{Clustering, Linkage};
     use crate::control::NoControl;
     use crate::lsh::LshParams;
@@ -686,6 +817,7 @@ mod tests {
             measure,
             threshold: 0.3,
             df,
+            df_sample: SampleRule::default(),
             linkage: Linkage::Guarded,
         }
     }
@@ -728,16 +860,28 @@ mod tests {
             multiplier: 2.0,
             quantile: 0.99,
         };
-        for (df, measure) in [
-            (auto, Measure::Containment),
-            (DfPolicy::Fixed(5), Measure::Jaccard),
-            (DfPolicy::Off, Measure::Containment),
+        // A rule that samples this corpus of 180 documents one in four.
+        let sampling = SampleRule {
+            docs: 40,
+            most: 4,
+            mean: 2.0,
+        };
+        for (df, measure, rule) in [
+            (auto, Measure::Containment, SampleRule::default()),
+            (auto, Measure::Containment, sampling),
+            (DfPolicy::Fixed(5), Measure::Jaccard, SampleRule::default()),
+            (DfPolicy::Off, Measure::Containment, SampleRule::default()),
         ] {
-            let cfg = config(df, measure);
+            let cfg = Config {
+                df_sample: rule,
+                ..config(df, measure)
+            };
             let want = run(&texts, None, &cfg, 2, &NoControl).unwrap();
             assert!(want.edges.len() > 100, "the corpus has real duplicates");
             if df != DfPolicy::Off {
-                assert!(want.suppressed > 0, "the furniture is suppressed");
+                let done = want.suppression.unwrap();
+                assert!(done.dropped > 0, "the furniture is suppressed");
+                assert_eq!(done.stride, if rule == sampling { 4 } else { 1 });
             }
             for (batch, block, threads, spill) in [
                 (1000, 1 << 30, 2, 1 << 30),
@@ -755,8 +899,7 @@ mod tests {
                 assert_eq!(got.edges, want.edges);
                 assert_eq!(got.candidates, want.candidates);
                 assert_eq!(got.verified, want.verified);
-                assert_eq!(got.df_cap, want.df_cap);
-                assert_eq!(got.suppressed, want.suppressed);
+                assert_eq!(got.suppression, want.suppression);
                 assert_eq!(got.tokens, want.tokens);
                 assert_eq!(got.shingles, want.shingles);
             }

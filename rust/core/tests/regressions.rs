@@ -1,5 +1,6 @@
 //! Inputs found by fuzzing (fuzz/), kept so that what broke once stays fixed.
 
+use simcore_core::boilerplate::SampleRule;
 use simcore_core::cluster::Linkage;
 use simcore_core::control::NoControl;
 use simcore_core::df::DfPolicy;
@@ -24,6 +25,7 @@ fn fuzz_config() -> Config {
             multiplier: 2.0,
             quantile: 0.99,
         },
+        df_sample: SampleRule::default(),
         linkage: Linkage::Guarded,
     }
 }

@@ -4,6 +4,7 @@ use numpy::{IntoPyArray, PyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
+use simcore_core::boilerplate::SampleRule;
 use simcore_core::df::DfPolicy;
 use simcore_core::lsh::LshParams;
 use simcore_core::pipeline::{run, Config, Output};
@@ -116,6 +117,7 @@ impl ConfigArgs {
             measure: convert::measure(&self.measure)?,
             threshold: self.threshold,
             df,
+            df_sample: SampleRule::default(),
             linkage: convert::linkage(&self.linkage)?,
         })
     }
@@ -141,8 +143,10 @@ pub fn output_dict(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("edges", edges_dict(py, &out.edges)?)?;
     d.set_item("candidates", out.candidates)?;
     d.set_item("verified", out.verified)?;
-    d.set_item("df_cap", out.df_cap)?;
-    d.set_item("suppressed", out.suppressed)?;
+    let suppression = out.suppression;
+    d.set_item("df_cap", suppression.map(|s| s.cap))?;
+    d.set_item("df_stride", suppression.map_or(1, |s| s.stride))?;
+    d.set_item("suppressed", suppression.map_or(0, |s| s.dropped))?;
     d.set_item(
         "tokens",
         array(py, out.tokens.iter().map(|&t| i64::from(t)).collect()),
