@@ -112,7 +112,7 @@ pub fn suppress_boilerplate(
 
 /// The cap under `policy` (not [`DfPolicy::Off`]), from `table` of `sets`, a sample of one
 /// document in `stride`.
-pub(crate) fn learn(table: &DfTable, sets: &ShingleSets, stride: usize, policy: DfPolicy) -> u32 {
+fn learn(table: &DfTable, sets: &ShingleSets, stride: usize, policy: DfPolicy) -> u32 {
     match policy {
         DfPolicy::Fixed(cap) => cap,
         DfPolicy::Auto {
