@@ -419,9 +419,8 @@ def boilerplate(
         cap = fixed_cap if fixed_cap is not None else df_cap(sample, floor, multiplier, quantile, k)
         if cap + 1.0 >= SAMPLE_MEAN * k:
             counts = Counter(h for s in sample for h in s)
-            over = {h for h, c in counts.items() if c >= cap // k + 1}
-            out = [[h for h in s if h not in over] or list(s) for s in sets]
-            return out, cap, sum(map(len, sets)) - sum(map(len, out)), k
+            out, dropped = _drop(sets, {h for h, c in counts.items() if c >= cap // k + 1})
+            return out, cap, dropped, k
     cap = fixed_cap if fixed_cap is not None else df_cap(sets, floor, multiplier, quantile)
     out, dropped = suppress(sets, cap)
     return out, cap, dropped, 1
@@ -429,12 +428,14 @@ def boilerplate(
 
 def suppress(sets: list[list[int]], cap: int) -> tuple[list[list[int]], int]:
     df = Counter(h for s in sets for h in s)
-    out = []
-    for s in sets:
-        kept = [h for h in s if df[h] <= cap]
-        out.append(kept if kept else list(s))
-    dropped = sum(map(len, sets)) - sum(map(len, out))
-    return out, dropped
+    return _drop(sets, {h for h, c in df.items() if c > cap})
+
+
+def _drop(sets: list[list[int]], dropped: set[int]) -> tuple[list[list[int]], int]:
+    """``sets`` without the ``dropped`` hashes (a set that would lose all keeps them all), and
+    the number of entries dropped."""
+    out = [[h for h in s if h not in dropped] or list(s) for s in sets]
+    return out, sum(map(len, sets)) - sum(map(len, out))
 
 
 # ---------------------------------------------------------------------------- cluster

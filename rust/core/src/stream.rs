@@ -6,8 +6,9 @@
 //!
 //! What stays in memory, beside one batch of text while it is shingled and the spill files the
 //! budget keeps:
-//! - per document: token and shingle counts, a set offset, a 128-bit fingerprint and a content
-//!   rank (about 40 bytes), then the union-find state of the cluster stage;
+//! - per document: token and shingle counts, a set offset, a 128-bit fingerprint, a content
+//!   rank and, with boilerplate suppression on, a content key (about 48 bytes), then the
+//!   union-find state of the cluster stage;
 //! - per thread, one document-frequency partition (1/256 of all shingle entries) while counting;
 //! - one batch of band keys: 8 bytes per document per band of the batch;
 //! - the candidate pairs (8 bytes each) and the verified edges;
@@ -83,6 +84,9 @@ pub struct Stream {
     parts: Vec<Writer>,
     /// Size of each raw set.
     sizes: Vec<u32>,
+    /// The content key of each raw set, for sampling boilerplate (empty when suppression is
+    /// off).
+    keys: Vec<u64>,
     tokens: Vec<u32>,
     shingle_seconds: f64,
 }
@@ -128,6 +132,7 @@ impl Stream {
             block_bytes,
             parts,
             sizes: Vec::new(),
+            keys: Vec::new(),
             tokens: Vec::new(),
             shingle_seconds: 0.0,
         })
@@ -165,6 +170,10 @@ impl Stream {
             }
             self.tokens.extend_from_slice(sets.tokens());
             if !self.parts.is_empty() {
+                let keys = (0..sets.len())
+                    .into_par_iter()
+                    .map(|d| content_key(sets.get(d)));
+                self.pool.install(|| self.keys.par_extend(keys));
                 let mut buckets = vec![Vec::new(); PARTITIONS];
                 for &h in sets.hashes() {
                     buckets[partition_of(h)].push(h);
@@ -190,6 +199,7 @@ impl Stream {
             raw,
             parts,
             sizes,
+            keys,
             tokens,
             shingle_seconds,
         } = self;
@@ -206,8 +216,9 @@ impl Stream {
             .collect::<Result<Vec<_>>>()?;
 
         let t = Instant::now();
-        let (counts, suppress) =
-            boilerplate(&cfg, &pool, ctl, &scratch, &raw, parts, &sizes, &tokens)?;
+        let (counts, suppress) = boilerplate(
+            &cfg, &pool, ctl, &scratch, &raw, parts, &sizes, &keys, &tokens,
+        )?;
         times.boilerplate = t.elapsed().as_secs_f64();
 
         let t = Instant::now();
@@ -333,19 +344,16 @@ enum Suppress {
 impl Suppress {
     /// What was done, once `dropped` entries were.
     fn summary(&self, dropped: usize) -> Option<Suppression> {
-        match *self {
-            Suppress::Off => None,
-            Suppress::OverCap(cap) => Some(Suppression {
-                cap,
-                dropped,
-                stride: 1,
-            }),
-            Suppress::Listed { cap, stride, .. } => Some(Suppression {
-                cap,
-                dropped,
-                stride,
-            }),
-        }
+        let (cap, stride) = match *self {
+            Suppress::Off => return None,
+            Suppress::OverCap(cap) => (cap, 1),
+            Suppress::Listed { cap, stride, .. } => (cap, stride),
+        };
+        Some(Suppression {
+            cap,
+            dropped,
+            stride,
+        })
     }
 }
 
@@ -360,9 +368,10 @@ fn boilerplate(
     raw: &Spilled,
     parts: Vec<Spilled>,
     sizes: &[u32],
+    keys: &[u64],
     tokens: &[u32],
 ) -> Result<(Vec<Spilled>, Suppress)> {
-    if let Some((stride, cap, over)) = learn_sampled(cfg, pool, ctl, raw, sizes, tokens)? {
+    if let Some((stride, cap, over)) = learn_sampled(cfg, pool, ctl, raw, sizes, keys, tokens)? {
         for p in parts {
             p.remove();
         }
@@ -375,14 +384,16 @@ fn boilerplate(
 }
 
 /// The stride, cap and shingles over the cap learned from a sample of the documents (see
-/// [`crate::boilerplate`]), read from the raw sets: one pass for the documents' content keys,
-/// one for the sampled documents' sets. `None` when the corpus must be counted whole.
+/// [`crate::boilerplate`]), with the sampled documents' sets read from the raw sets (`keys`:
+/// each document's content key, taken as it was pushed). `None` when the corpus must be
+/// counted whole.
 fn learn_sampled(
     cfg: &Config,
     pool: &ThreadPool,
     ctl: &dyn Control,
     raw: &Spilled,
     sizes: &[u32],
+    keys: &[u64],
     tokens: &[u32],
 ) -> Result<Option<(usize, u32, Vec<u32>)>> {
     if cfg.df == DfPolicy::Off {
@@ -393,34 +404,13 @@ fn learn_sampled(
     if stride == 1 {
         return Ok(None);
     }
-    let mut keyed = Vec::with_capacity(nonempty);
-    read_sets(ctl, raw, sizes, |d, set| {
-        if !set.is_empty() {
-            keyed.push((content_key(set), d as u32));
-        }
-    })?;
+    let keyed = (0..sizes.len())
+        .filter(|&d| sizes[d] > 0)
+        .map(|d| (keys[d], d as u32))
+        .collect();
     let docs = sampled_docs(keyed, stride);
     let mut sets = Vec::with_capacity(docs.len());
     let mut next = docs.iter().copied().peekable();
-    read_sets(ctl, raw, sizes, |d, set| {
-        if next.peek() == Some(&(d as u32)) {
-            sets.push(set.to_vec());
-            next.next();
-        }
-    })?;
-    let tokens = docs.iter().map(|&d| tokens[d as usize]).collect();
-    let sample = ShingleSets::from_sets(sets, tokens);
-    let learned = pool.install(|| learn_from_sample(&sample, stride, cfg.df, &cfg.df_sample));
-    Ok(learned.map(|(cap, over)| (stride, cap, over)))
-}
-
-/// Call `each(document, set)` on the raw sets in document order, read in batches.
-fn read_sets(
-    ctl: &dyn Control,
-    raw: &Spilled,
-    sizes: &[u32],
-    mut each: impl FnMut(usize, &[u32]),
-) -> Result<()> {
     let mut reader = Reader::open(raw, BUFFER)?;
     in_batches(ctl, "boilerplate", sizes.len(), BATCH, |r| {
         let total: usize = sizes[r.clone()].iter().map(|&s| s as usize).sum();
@@ -429,11 +419,18 @@ fn read_sets(
         let mut at = 0;
         for d in r {
             let len = sizes[d] as usize;
-            each(d, &hashes[at..at + len]);
+            if next.peek() == Some(&(d as u32)) {
+                sets.push(hashes[at..at + len].to_vec());
+                next.next();
+            }
             at += len;
         }
         Ok(())
-    })
+    })?;
+    let tokens = docs.iter().map(|&d| tokens[d as usize]).collect();
+    let sample = ShingleSets::from_sets(sets, tokens);
+    let learned = pool.install(|| learn_from_sample(&sample, stride, cfg.df, &cfg.df_sample));
+    Ok(learned.map(|(cap, over)| (stride, cap, over)))
 }
 
 /// The cap of `policy`: learned from the medians of each document's shingle frequencies, read
