@@ -544,7 +544,7 @@ pub fn learn_cap(
 pub fn suppress(table: &DfTable, sets: &mut ShingleSets, cap: u32) -> usize {
     match u8::try_from(cap) {
         // A saturated entry's frequency is at least `SATURATED`, above such a cap.
-        Ok(narrow) if narrow < SATURATED => sets.retain_or_keep_all(|p| table.at[p] <= narrow),
+        Ok(narrow) if narrow < SATURATED => sets.retain_or_keep_all(|p, _| table.at[p] <= narrow),
         _ => {
             let above: Vec<u32> = table
                 .saturated
@@ -554,7 +554,7 @@ pub fn suppress(table: &DfTable, sets: &mut ShingleSets, cap: u32) -> usize {
                 .collect();
             let above = HashIndex32::new(&above);
             let at = &table.at;
-            drop_marked(sets, |p, h| at[p] == SATURATED && above.contains(h))
+            sets.retain_or_keep_all(|p, h| at[p] != SATURATED || !above.contains(h))
         }
     }
 }
@@ -567,26 +567,7 @@ pub(crate) fn suppress_listed(sets: &mut ShingleSets, dropped: &[u32]) -> usize 
 
 /// [`suppress_listed`] with the list already indexed.
 pub(crate) fn drop_listed(sets: &mut ShingleSets, dropped: &HashIndex32) -> usize {
-    drop_marked(sets, |_, h| dropped.contains(h))
-}
-
-/// Drop the entries for which `marked(flat position, hash)` holds (a document that would lose
-/// every shingle keeps them all). The marks are taken first, a bit each, as the sets cannot be
-/// read while they are compacted: 64 entries a word, words in parallel.
-fn drop_marked(sets: &mut ShingleSets, marked: impl Fn(usize, u32) -> bool + Sync) -> usize {
-    let mut marks = vec![0u64; sets.hashes().len().div_ceil(64)];
-    marks
-        .par_iter_mut()
-        .zip(sets.hashes().par_chunks(64))
-        .enumerate()
-        .for_each(|(w, (word, hashes))| {
-            for (i, &h) in hashes.iter().enumerate() {
-                if marked(w * 64 + i, h) {
-                    *word |= 1 << i;
-                }
-            }
-        });
-    sets.retain_or_keep_all(|p| marks[p / 64] >> (p % 64) & 1 == 0)
+    sets.retain_or_keep_all(|_, h| !dropped.contains(h))
 }
 
 #[cfg(test)]

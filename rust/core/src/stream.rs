@@ -572,7 +572,7 @@ fn sketch(
         match suppress {
             Suppress::Off => {}
             Suppress::OverCap(c) => {
-                suppressed += pool.install(|| sets.retain_or_keep_all(|p| dfs[p] <= *c));
+                suppressed += pool.install(|| sets.retain_or_keep_all(|p, _| dfs[p] <= *c));
             }
             Suppress::Listed { over, .. } => {
                 suppressed += pool.install(|| drop_listed(&mut sets, over));
