@@ -81,6 +81,15 @@ def test_sampled_suppression_drops_what_the_whole_count_drops(
     assert stride == 4 and 40 <= cap <= 100
     assert out == twin.suppress(sets, cap)[0]
     assert dropped == 400 * 15
-    # A cap too low for the stride is counted whole.
+    # A fixed cap samples only as sparsely as it allows.
     assert twin.boilerplate(sets, 20, 10, 2.0, 0.99)[3] == 2
     assert twin.boilerplate(sets, 10, 10, 2.0, 0.99)[3] == 1
+    # A learned cap too low for its stride (74 + 1 < 4 x 20) is learned again, once, at half
+    # the stride, which keeps it here (54 + 1 >= 2 x 20)...
+    monkeypatch.setattr(twin, "SAMPLE_MEAN", 20.0)
+    out, cap, dropped, stride = twin.boilerplate(sets, None, 10, 2.0, 0.99)
+    assert (stride, cap, dropped) == (2, 54, 400 * 15)
+    assert out == twin.suppress(sets, cap)[0]
+    # ... and when that one is too low as well (54 + 1 < 2 x 30), the corpus is counted whole.
+    monkeypatch.setattr(twin, "SAMPLE_MEAN", 30.0)
+    assert twin.boilerplate(sets, None, 10, 2.0, 0.99)[1:] == (whole_cap, whole_dropped, 1)

@@ -373,7 +373,8 @@ def plausible(equal: int, k: int, needed: float) -> bool:
 
 
 # A corpus of at least twice SAMPLE_DOCS documents with shingles is sampled, one document in
-# up to SAMPLE_MOST, if the cap is at least SAMPLE_MEAN times the stride.
+# up to SAMPLE_MOST, if the cap is at least SAMPLE_MEAN times the stride; if it is not, once
+# more at half the stride (or less, if the cap allows less).
 SAMPLE_DOCS = 4096
 SAMPLE_MOST = 8
 SAMPLE_MEAN = 32.0
@@ -413,14 +414,18 @@ def boilerplate(
 ) -> tuple[list[list[int]], int, int, int]:
     """Suppressed sets, the cap, the entries dropped and the sample's stride."""
     k = df_stride(sets, fixed_cap)
-    if k > 1:
-        keyed = sorted((content_key(s), d) for d, s in enumerate(sets) if s)
+    keyed = sorted((content_key(s), d) for d, s in enumerate(sets) if s) if k > 1 else []
+    retried = False
+    while k > 1:
         sample = [sets[d] for d in sorted(d for _, d in keyed[::k])]
         cap = fixed_cap if fixed_cap is not None else df_cap(sample, floor, multiplier, quantile, k)
         if cap + 1.0 >= SAMPLE_MEAN * k:
             counts = Counter(h for s in sample for h in s)
             out, dropped = _drop(sets, {h for h, c in counts.items() if c >= cap // k + 1})
             return out, cap, dropped, k
+        # Once more at half the stride (or less, if the cap allows less); then the whole corpus.
+        k = 1 if retried else max(min(int((cap + 1.0) / SAMPLE_MEAN), k // 2), 1)
+        retried = True
     cap = fixed_cap if fixed_cap is not None else df_cap(sets, floor, multiplier, quantile)
     out, dropped = suppress(sets, cap)
     return out, cap, dropped, 1

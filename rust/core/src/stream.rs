@@ -23,7 +23,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 use rayon::ThreadPool;
 
-use crate::boilerplate::{content_key, learn_from_sample, sampled_docs, stride, Suppression};
+use crate::boilerplate::{
+    content_key, key_order, learn_from_sample, retry_stride, sampled_docs, stride, Suppression,
+};
 use crate::control::{in_batches, Control};
 use crate::df::{cap_from_medians, drop_listed, median, BucketCounter, DfPolicy};
 use crate::error::{bad_param, Error, Result};
@@ -400,7 +402,7 @@ fn learn_sampled(
         return Ok(None);
     }
     let nonempty = sizes.iter().filter(|&&s| s > 0).count();
-    let stride = stride(nonempty, cfg.df, &cfg.df_sample);
+    let mut stride = stride(nonempty, cfg.df, &cfg.df_sample);
     if stride == 1 {
         return Ok(None);
     }
@@ -408,7 +410,35 @@ fn learn_sampled(
         .filter(|&d| sizes[d] > 0)
         .map(|d| (keys[d], d as u32))
         .collect();
-    let docs = sampled_docs(keyed, stride);
+    let keyed = pool.install(|| key_order(keyed));
+    let mut retried = false;
+    while stride > 1 {
+        let docs = sampled_docs(&keyed, stride);
+        let sample = read_sample(ctl, raw, sizes, tokens, &docs)?;
+        let (cap, over) =
+            pool.install(|| learn_from_sample(&sample, stride, cfg.df, &cfg.df_sample));
+        if let Some(over) = over {
+            return Ok(Some((stride, cap, over)));
+        }
+        stride = if retried {
+            1
+        } else {
+            retry_stride(cap, stride, &cfg.df_sample)
+        };
+        retried = true;
+    }
+    Ok(None)
+}
+
+/// The sets of the documents `docs` (in input order), read from the raw sets, as a corpus of
+/// their own.
+fn read_sample(
+    ctl: &dyn Control,
+    raw: &Spilled,
+    sizes: &[u32],
+    tokens: &[u32],
+    docs: &[u32],
+) -> Result<ShingleSets> {
     let mut sets = Vec::with_capacity(docs.len());
     let mut next = docs.iter().copied().peekable();
     let mut reader = Reader::open(raw, BUFFER)?;
@@ -428,9 +458,7 @@ fn learn_sampled(
         Ok(())
     })?;
     let tokens = docs.iter().map(|&d| tokens[d as usize]).collect();
-    let sample = ShingleSets::from_sets(sets, tokens);
-    let learned = pool.install(|| learn_from_sample(&sample, stride, cfg.df, &cfg.df_sample));
-    Ok(learned.map(|(cap, over)| (stride, cap, over)))
+    Ok(ShingleSets::from_sets(sets, tokens))
 }
 
 /// The cap of `policy`: learned from the medians of each document's shingle frequencies, read
@@ -857,17 +885,33 @@ mod tests {
             multiplier: 2.0,
             quantile: 0.99,
         };
-        // A rule that samples this corpus of 180 documents one in four.
+        // A rule that samples this corpus of 180 documents one in four (cap 18); and one under
+        // which that cap is too low for four (18 + 1 < 4 x 5), and one in two is kept.
         let sampling = SampleRule {
             docs: 40,
             most: 4,
             mean: 2.0,
         };
-        for (df, measure, rule) in [
-            (auto, Measure::Containment, SampleRule::default()),
-            (auto, Measure::Containment, sampling),
-            (DfPolicy::Fixed(5), Measure::Jaccard, SampleRule::default()),
-            (DfPolicy::Off, Measure::Containment, SampleRule::default()),
+        let retrying = SampleRule {
+            mean: 5.0,
+            ..sampling
+        };
+        for (df, measure, rule, stride) in [
+            (auto, Measure::Containment, SampleRule::default(), 1),
+            (auto, Measure::Containment, sampling, 4),
+            (auto, Measure::Containment, retrying, 2),
+            (
+                DfPolicy::Fixed(5),
+                Measure::Jaccard,
+                SampleRule::default(),
+                1,
+            ),
+            (
+                DfPolicy::Off,
+                Measure::Containment,
+                SampleRule::default(),
+                1,
+            ),
         ] {
             let cfg = Config {
                 df_sample: rule,
@@ -878,7 +922,7 @@ mod tests {
             if df != DfPolicy::Off {
                 let done = want.suppression.unwrap();
                 assert!(done.dropped > 0, "the furniture is suppressed");
-                assert_eq!(done.stride, if rule == sampling { 4 } else { 1 });
+                assert_eq!(done.stride, stride, "{rule:?}");
             }
             for (batch, block, threads, spill) in [
                 (1000, 1 << 30, 2, 1 << 30),
