@@ -22,6 +22,8 @@
 //! the copies of an identical document are spread over the sample like any others rather than
 //! sampled all or none.
 
+use std::convert::Infallible;
+
 use rayon::prelude::*;
 
 use crate::df::{cap_from_medians, medians, suppress, suppress_listed, DfPolicy, DfTable};
@@ -84,7 +86,7 @@ pub fn suppress_boilerplate(
         return None;
     }
     let nonempty = (0..sets.len()).filter(|&d| !sets.get(d).is_empty()).count();
-    let mut k = stride(nonempty, policy, rule);
+    let k = stride(nonempty, policy, rule);
     if k > 1 {
         let keyed = key_order(
             (0..sets.len())
@@ -93,24 +95,16 @@ pub fn suppress_boilerplate(
                 .map(|d| (content_key(sets.get(d)), d as u32))
                 .collect(),
         );
-        let mut retried = false;
-        while k > 1 {
-            let sample = subset(sets, &sampled_docs(&keyed, k));
-            let (cap, over) = learn_from_sample(&sample, k, policy, rule);
-            drop(sample);
-            if let Some(over) = over {
-                return Some(Suppression {
-                    cap,
-                    dropped: suppress_listed(sets, &over),
-                    stride: k,
-                });
-            }
-            k = if retried {
-                1
-            } else {
-                retry_stride(cap, k, rule)
-            };
-            retried = true;
+        // The sample is given back before the corpus is suppressed.
+        let Ok(learned) = learn_from_samples(&keyed, k, rule, |docs, k| {
+            Ok::<_, Infallible>(learn_from_sample(&subset(sets, docs), k, policy, rule))
+        });
+        if let Some((stride, cap, over)) = learned {
+            return Some(Suppression {
+                cap,
+                dropped: suppress_listed(sets, &over),
+                stride,
+            });
         }
     }
     let table = DfTable::build(sets);
@@ -161,6 +155,32 @@ pub(crate) fn learn_from_sample(
     (cap, Some(table.frequent(sample, least)))
 }
 
+/// Learn from a sample of one in `stride` of the documents in [`key_order`] (`keyed`), and
+/// once more, at [`retry_stride`], if that sample's cap is too low for its stride: the stride,
+/// cap and shingles over the cap of the sample kept, or `None` when the corpus must be counted
+/// whole. `learn(docs, stride)` learns from the sets of `docs` (see [`learn_from_sample`]).
+pub(crate) fn learn_from_samples<E>(
+    keyed: &[(u64, u32)],
+    mut stride: usize,
+    rule: &SampleRule,
+    mut learn: impl FnMut(&[u32], usize) -> Result<(u32, Option<Vec<u32>>), E>,
+) -> Result<Option<(usize, u32, Vec<u32>)>, E> {
+    let mut retried = false;
+    while stride > 1 {
+        let (cap, over) = learn(&sampled_docs(keyed, stride), stride)?;
+        if let Some(over) = over {
+            return Ok(Some((stride, cap, over)));
+        }
+        stride = if retried {
+            1
+        } else {
+            retry_stride(cap, stride, rule)
+        };
+        retried = true;
+    }
+    Ok(None)
+}
+
 /// The stride to sample at after a sample of one in `stride` gave a `cap` too low for it under
 /// `rule`: half the stride, or less if the cap allows less; 1 (count the corpus whole) if it
 /// allows none. A sparser sample's cap comes out higher (a high quantile of noisier
@@ -171,7 +191,7 @@ pub(crate) fn learn_from_sample(
 /// 7, the largest stride 226 allows, then gave 212, too low for 7. One in 4 gives 210 and is
 /// kept: the stage took 0.39 s where the whole count took 0.73, and pairwise F1 was 0.9958
 /// against 0.9967.
-pub(crate) fn retry_stride(cap: u32, stride: usize, rule: &SampleRule) -> usize {
+fn retry_stride(cap: u32, stride: usize, rule: &SampleRule) -> usize {
     (((f64::from(cap) + 1.0) / rule.mean) as usize)
         .min(stride / 2)
         .max(1)
@@ -213,7 +233,7 @@ pub(crate) fn key_order(mut keyed: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
 
 /// The sampled documents, in input order, from the documents in [`key_order`]: the first and
 /// every `stride`-th after it.
-pub(crate) fn sampled_docs(keyed: &[(u64, u32)], stride: usize) -> Vec<u32> {
+fn sampled_docs(keyed: &[(u64, u32)], stride: usize) -> Vec<u32> {
     let mut docs: Vec<u32> = keyed.iter().step_by(stride).map(|&(_, d)| d).collect();
     docs.sort_unstable();
     docs

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use rayon::ThreadPool;
 
 use crate::boilerplate::{
-    content_key, key_order, learn_from_sample, retry_stride, sampled_docs, stride, Suppression,
+    content_key, key_order, learn_from_sample, learn_from_samples, stride, Suppression,
 };
 use crate::control::{in_batches, Control};
 use crate::df::{cap_from_medians, drop_listed, median, BucketCounter, DfPolicy};
@@ -402,7 +402,7 @@ fn learn_sampled(
         return Ok(None);
     }
     let nonempty = sizes.iter().filter(|&&s| s > 0).count();
-    let mut stride = stride(nonempty, cfg.df, &cfg.df_sample);
+    let stride = stride(nonempty, cfg.df, &cfg.df_sample);
     if stride == 1 {
         return Ok(None);
     }
@@ -411,23 +411,12 @@ fn learn_sampled(
         .map(|d| (keys[d], d as u32))
         .collect();
     let keyed = pool.install(|| key_order(keyed));
-    let mut retried = false;
-    while stride > 1 {
-        let docs = sampled_docs(&keyed, stride);
-        let sample = read_sample(ctl, raw, sizes, tokens, &docs)?;
-        let (cap, over) =
-            pool.install(|| learn_from_sample(&sample, stride, cfg.df, &cfg.df_sample));
-        if let Some(over) = over {
-            return Ok(Some((stride, cap, over)));
-        }
-        stride = if retried {
-            1
-        } else {
-            retry_stride(cap, stride, &cfg.df_sample)
-        };
-        retried = true;
-    }
-    Ok(None)
+    // The sample is read on the caller's thread (its checkpoints must run there) and learned
+    // from on the pool.
+    learn_from_samples(&keyed, stride, &cfg.df_sample, |docs, k| {
+        let sample = read_sample(ctl, raw, sizes, tokens, docs)?;
+        Ok(pool.install(|| learn_from_sample(&sample, k, cfg.df, &cfg.df_sample)))
+    })
 }
 
 /// The sets of the documents `docs` (in input order), read from the raw sets, as a corpus of
