@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use crate::jaccard::{overlap_at_least, Overlap};
 use crate::lsh::{order_by, rank_of};
 use crate::minhash::equal_narrow_columns;
+use crate::prefetch::prefetch;
 use crate::shingle_sets::ShingleSets;
 
 /// Which exact measure decides an edge.
@@ -157,6 +158,8 @@ pub fn plausible_pair(
     equal >= pass
 }
 
+/// Pairs ahead whose partner's signature [`prefilter_in_place`] asks the CPU to load.
+const PREFETCH_AHEAD: usize = 16;
 /// Pairs per task of [`prefilter_in_place`].
 const FILTER_TASK: usize = 1 << 14;
 
@@ -166,10 +169,12 @@ const FILTER_TASK: usize = 1 << 14;
 /// parallel; the kept runs are then moved together, and the list's spare room given back (a
 /// filtered copy would sit beside the full list: at a million documents, 170 MB beside 255).
 ///
-/// Tried and not kept, at 1M documents on 2 threads (this stage: 2.7-2.8 s for 31.9M pairs):
-/// loading the partner's row 16 pairs ahead, as [`verify`] does, made it slower (3.3 and 3.8
-/// s); a prefetch instruction (`unsafe`) changed nothing measurable (2.5 and 3.1 s), nor did it
-/// in [`verify`] in place of the early loads.
+/// The partner's signature is asked for [`PREFETCH_AHEAD`] pairs ahead (a prefetch
+/// instruction): the signatures outgrow L2 at a few thousand documents, and at 20k documents,
+/// one thread, the stage then took 29-31 ms where it took 36-42. (At 1M documents on 2 threads,
+/// where it takes 2.7-2.8 s for 31.9M pairs, the prefetch changed nothing measurable, 2.5 and
+/// 3.1 s. Reading the partner's row 16 pairs ahead instead, as [`verify`] does, made it slower
+/// there: 3.3 and 3.8 s.)
 pub fn prefilter_in_place(
     sizes: &[u32],
     signatures: &[u8],
@@ -183,6 +188,16 @@ pub fn prefilter_in_place(
         .map(|run| {
             let mut kept = 0;
             for i in 0..run.len() {
+                if let Some(&(_, later)) = run.get(i + PREFETCH_AHEAD) {
+                    // Every cache line of the row: its first byte, each 64 on, and its last.
+                    let row = later as usize * k;
+                    for at in (row..row + k)
+                        .step_by(64)
+                        .chain([(row + k).saturating_sub(1)])
+                    {
+                        prefetch(signatures.get(at));
+                    }
+                }
                 let (a, b) = (run[i].0 as usize, run[i].1 as usize);
                 if plausible_pair(
                     &signatures[a * k..(a + 1) * k],
