@@ -11,7 +11,7 @@
 use rayon::prelude::*;
 
 use crate::hash::fmix64;
-use crate::hash_index::HashIndex32;
+use crate::hash_set::HashSet32;
 use crate::mix_map::MixMap;
 use crate::parallel::cut;
 use crate::prefetch::prefetch;
@@ -552,7 +552,7 @@ pub fn suppress(table: &DfTable, sets: &mut ShingleSets, cap: u32) -> usize {
                 .filter(|&(_, &count)| count > cap)
                 .map(|(&h, _)| h)
                 .collect();
-            let above = HashIndex32::new(&above);
+            let above = HashSet32::new(&above);
             let at = &table.at;
             sets.retain_or_keep_all(|p, h| at[p] != SATURATED || !above.contains(h))
         }
@@ -562,11 +562,11 @@ pub fn suppress(table: &DfTable, sets: &mut ShingleSets, cap: u32) -> usize {
 /// Drop, in place, the shingles listed in `dropped` (a document that would lose every shingle
 /// keeps them all). Returns the number of entries dropped.
 pub(crate) fn suppress_listed(sets: &mut ShingleSets, dropped: &[u32]) -> usize {
-    drop_listed(sets, &HashIndex32::new(dropped))
+    drop_listed(sets, &HashSet32::new(dropped))
 }
 
-/// [`suppress_listed`] with the list already indexed.
-pub(crate) fn drop_listed(sets: &mut ShingleSets, dropped: &HashIndex32) -> usize {
+/// [`suppress_listed`] with the list already made a set.
+pub(crate) fn drop_listed(sets: &mut ShingleSets, dropped: &HashSet32) -> usize {
     sets.retain_or_keep_all(|_, h| !dropped.contains(h))
 }
 

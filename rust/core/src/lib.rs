@@ -9,7 +9,7 @@ pub mod df;
 pub mod entities;
 pub mod error;
 pub mod hash;
-mod hash_index;
+mod hash_set;
 pub mod jaccard;
 pub mod lsh;
 pub mod merge;

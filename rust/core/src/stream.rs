@@ -29,7 +29,7 @@ use crate::boilerplate::{
 use crate::control::{in_batches, Control};
 use crate::df::{cap_from_medians, drop_listed, median, BucketCounter, DfPolicy};
 use crate::error::{bad_param, Error, Result};
-use crate::hash_index::HashIndex32;
+use crate::hash_set::HashSet32;
 use crate::lsh::{band_keys, content_order, fingerprints, rank_of};
 use crate::parallel::pool;
 use crate::pipeline::{
@@ -339,7 +339,7 @@ enum Suppress {
     Listed {
         cap: u32,
         stride: usize,
-        over: HashIndex32,
+        over: HashSet32,
     },
 }
 
@@ -377,7 +377,7 @@ fn boilerplate(
         for p in parts {
             p.remove();
         }
-        let over = HashIndex32::new(&over);
+        let over = HashSet32::new(&over);
         return Ok((Vec::new(), Suppress::Listed { cap, stride, over }));
     }
     let counts = count_partitions(pool, ctl, scratch, parts)?;
