@@ -121,7 +121,8 @@ pub(crate) struct Members<'a, E> {
 }
 
 /// The candidate stage up to the prefilter: LSH bands visited in the `members`' content order,
-/// batch after batch (`keys` gives a batch's key block for the banding's rows), then the pairs
+/// batch after batch (`keys` fills a batch's key block for the banding's rows, into the
+/// previous batch's block, whose memory it reuses), then the pairs
 /// of identical documents. Returns the candidate pairs (see [`PairSet::into_pairs`]: the caller
 /// may first give back what only the banding needed).
 pub(crate) fn propose(
@@ -130,7 +131,7 @@ pub(crate) fn propose(
     cfg: &Config,
     fingerprints: &[u128],
     members: Members<'_, impl Fn(usize) -> bool + Sync>,
-    mut keys: impl FnMut(&Banding, std::ops::Range<usize>) -> Result<Vec<u64>>,
+    mut keys: impl FnMut(&Banding, std::ops::Range<usize>, &mut Vec<u64>) -> Result<()>,
 ) -> Result<PairSet> {
     let Members {
         order,
@@ -147,12 +148,15 @@ pub(crate) fn propose(
         banding = banding.labelled(label);
     }
     let mut pairs = PairSet::new(fingerprints.len());
+    let mut block = Vec::new();
     in_batches(ctl, "band", banding.bands(), BANDS_PER_BATCH, |r| {
-        let block = keys(&banding, r.clone())?;
-        pool.install(|| pairs.add(&banding.pairs(r, &block)));
+        keys(&banding, r.clone(), &mut block)?;
+        let lists = pool.install(|| banding.pairs(r, &block));
+        pool.install(|| pairs.add(&lists));
+        banding.recycle(lists);
         Ok(())
     })?;
-    drop(banding);
+    drop((banding, block));
     let mut duplicates = duplicate_pairs(fingerprints, order, &empty);
     pool.install(|| {
         if let Some(label) = label {
@@ -212,13 +216,13 @@ fn plausible_candidates(
         empty: |d| sets.get(d).is_empty(),
         label: Some(&place),
     };
-    let lsh_pairs = propose(pool, ctl, cfg, &fps, members, |banding, r| {
+    let lsh_pairs = propose(pool, ctl, cfg, &fps, members, |banding, r, keys| {
         let j = r.start / BANDS_PER_BATCH;
         let (bands, block) = sigs.block(j);
         debug_assert_eq!(bands, r, "the blocks follow the batches of bands");
-        let keys = pool.install(|| banding.keys(block, r.len() * cfg.lsh.rows, r));
+        pool.install(|| banding.keys_into(block, r.len() * cfg.lsh.rows, r, keys));
         pool.install(|| sigs.narrow_block(j));
-        Ok(keys)
+        Ok(())
     })?;
     drop((fps, order, place));
     let narrow = pool.install(|| sigs.into_narrow_rows(&by_key));

@@ -255,12 +255,13 @@ impl Stream {
                 empty: |d| shingles[d] == 0,
                 label: None,
             },
-            |banding, r| {
+            |banding, r, block| {
                 let file = keys[r.start / BANDS_PER_BATCH].take();
                 let file = file.ok_or_else(|| bad_param!("band batch {r:?} read twice"))?;
                 let in_doc_order = Reader::read_all::<u64>(&file)?;
                 file.remove();
-                Ok(pool.install(|| by_row(&in_doc_order, banding.docs(), r.len())))
+                pool.install(|| by_row(&in_doc_order, banding.docs(), r.len(), block));
+                Ok(())
             },
         )?;
         let lsh_pairs = pool.install(|| lsh_pairs.into_pairs());
@@ -629,9 +630,11 @@ fn sketch(
     })
 }
 
-/// A key block in banding row order from keys stored in document order, `width` per document.
-fn by_row(in_doc_order: &[u64], docs: &[u32], width: usize) -> Vec<u64> {
-    let mut block = vec![0u64; docs.len() * width];
+/// A key block in banding row order, into `block`, from keys stored in document order, `width`
+/// per document.
+fn by_row(in_doc_order: &[u64], docs: &[u32], width: usize, block: &mut Vec<u64>) {
+    block.clear();
+    block.resize(docs.len() * width, 0);
     block
         .par_chunks_mut(width)
         .zip(docs.par_iter())
@@ -639,7 +642,6 @@ fn by_row(in_doc_order: &[u64], docs: &[u32], width: usize) -> Vec<u64> {
             let d = d as usize;
             out.copy_from_slice(&in_doc_order[d * width..(d + 1) * width]);
         });
-    block
 }
 
 /// Narrow signatures and suppressed sets in spill files, read by ranges of documents or one by
