@@ -81,6 +81,40 @@ impl Edge {
     }
 }
 
+/// Verified edges as columns, the form the Python layer hands out (one `int64` or `float64`
+/// array each).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EdgeColumns {
+    pub a: Vec<i64>,
+    pub b: Vec<i64>,
+    pub shared: Vec<i64>,
+    pub jaccard: Vec<f64>,
+    pub containment_a: Vec<f64>,
+    pub containment_b: Vec<f64>,
+    pub score: Vec<f64>,
+}
+
+impl EdgeColumns {
+    /// The columns of `edges`, each filled in parallel on the current rayon pool. (At a
+    /// million articles they are 0.9 GB of memory touched for the first time: filled on one
+    /// thread with the GIL held, the call spent 1.9 s after its stages; on two, 1.3 s.)
+    #[must_use]
+    pub fn of(edges: &[Edge]) -> Self {
+        fn column<T: Send>(edges: &[Edge], f: impl Fn(&Edge) -> T + Sync + Send) -> Vec<T> {
+            edges.par_iter().map(f).collect()
+        }
+        EdgeColumns {
+            a: column(edges, |e| i64::from(e.a)),
+            b: column(edges, |e| i64::from(e.b)),
+            shared: column(edges, |e| i64::from(e.shared)),
+            jaccard: column(edges, |e| e.overlap().jaccard()),
+            containment_a: column(edges, |e| e.overlap().containment_a_in_b()),
+            containment_b: column(edges, |e| e.overlap().containment_b_in_a()),
+            score: column(edges, Edge::score),
+        }
+    }
+}
+
 /// Standard deviations of slack in [`plausible`]: a pair that meets the threshold is rejected
 /// with probability below about 1.3e-3, far below the 1% that LSH banding may miss at its
 /// design point. (On 20k syndicated documents, 3 instead of 4 verifies 30% fewer pairs and
@@ -324,6 +358,38 @@ mod tests {
         }
         let e = Edge::new(1, 2, &o, Measure::Containment);
         assert_eq!(e.score().to_bits(), 0.75_f64.to_bits());
+    }
+
+    #[test]
+    fn columns_hold_each_edge_in_order() {
+        let edges: Vec<Edge> = (0..5000u32)
+            .map(|i| {
+                let o = Overlap {
+                    shared: (i % 7 + 1) as usize,
+                    size_a: (i % 11 + 8) as usize,
+                    size_b: (i % 13 + 8) as usize,
+                };
+                let measure = [Measure::Jaccard, Measure::Containment][i as usize % 2];
+                Edge::new(i, i + 1 + i % 3, &o, measure)
+            })
+            .collect();
+        let c = EdgeColumns::of(&edges);
+        assert_eq!(c.a.len(), edges.len());
+        for (i, e) in edges.iter().enumerate() {
+            let o = e.overlap();
+            assert_eq!((c.a[i], c.b[i]), (i64::from(e.a), i64::from(e.b)));
+            assert_eq!(c.shared[i], o.shared as i64);
+            assert_eq!(c.jaccard[i].to_bits(), o.jaccard().to_bits());
+            assert_eq!(
+                c.containment_a[i].to_bits(),
+                o.containment_a_in_b().to_bits()
+            );
+            assert_eq!(
+                c.containment_b[i].to_bits(),
+                o.containment_b_in_a().to_bits()
+            );
+            assert_eq!(c.score[i].to_bits(), e.score().to_bits());
+        }
     }
 
     /// `pairs` named by places, sorted and named by documents again (the pipeline's path).

@@ -7,62 +7,37 @@ use pyo3::types::{PyDict, PyString};
 use simcore_core::boilerplate::SampleRule;
 use simcore_core::df::DfPolicy;
 use simcore_core::lsh::LshParams;
+use simcore_core::parallel::with_threads;
 use simcore_core::pipeline::{run, Config, Output};
 use simcore_core::shingle::ShingleSpec;
-use simcore_core::verify::Edge;
+use simcore_core::verify::{Edge, EdgeColumns};
 
 use crate::control::PyControl;
 use crate::convert;
-use crate::errors::detached;
+use crate::errors::{detached, to_py};
 use crate::text;
 
 fn array<T: numpy::Element>(py: Python<'_>, v: Vec<T>) -> Bound<'_, PyArray1<T>> {
     v.into_pyarray(py)
 }
 
-/// Verified edges as a dict of equal-length arrays.
-pub fn edges_dict<'py>(py: Python<'py>, edges: &[Edge]) -> PyResult<Bound<'py, PyDict>> {
+/// Verified edges as a dict of equal-length arrays, computed on `threads` threads without the
+/// GIL.
+pub fn edges_dict<'py>(
+    py: Python<'py>,
+    edges: &[Edge],
+    threads: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let c = detached(py, || with_threads(threads, || EdgeColumns::of(edges)))?
+        .map_err(|e| to_py(&e))?;
     let d = PyDict::new(py);
-    d.set_item(
-        "a",
-        array(py, edges.iter().map(|e| i64::from(e.a)).collect()),
-    )?;
-    d.set_item(
-        "b",
-        array(py, edges.iter().map(|e| i64::from(e.b)).collect()),
-    )?;
-    d.set_item(
-        "shared",
-        array(
-            py,
-            edges.iter().map(|e| e.overlap().shared as i64).collect(),
-        ),
-    )?;
-    d.set_item(
-        "jaccard",
-        array(py, edges.iter().map(|e| e.overlap().jaccard()).collect()),
-    )?;
-    d.set_item(
-        "containment_a",
-        array(
-            py,
-            edges
-                .iter()
-                .map(|e| e.overlap().containment_a_in_b())
-                .collect(),
-        ),
-    )?;
-    d.set_item(
-        "containment_b",
-        array(
-            py,
-            edges
-                .iter()
-                .map(|e| e.overlap().containment_b_in_a())
-                .collect(),
-        ),
-    )?;
-    d.set_item("score", array(py, edges.iter().map(Edge::score).collect()))?;
+    d.set_item("a", array(py, c.a))?;
+    d.set_item("b", array(py, c.b))?;
+    d.set_item("shared", array(py, c.shared))?;
+    d.set_item("jaccard", array(py, c.jaccard))?;
+    d.set_item("containment_a", array(py, c.containment_a))?;
+    d.set_item("containment_b", array(py, c.containment_b))?;
+    d.set_item("score", array(py, c.score))?;
     Ok(d)
 }
 
@@ -123,8 +98,9 @@ impl ConfigArgs {
     }
 }
 
-/// A run's output as a dict of arrays and figures.
-pub fn output_dict(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyDict>> {
+/// A run's output as a dict of arrays and figures (the edges' columns computed on `threads`
+/// threads).
+pub fn output_dict(py: Python<'_>, out: Output, threads: usize) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     let c = out.clustering;
     d.set_item(
@@ -140,7 +116,7 @@ pub fn output_dict(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyDict>> {
     )?;
     d.set_item("weakest", array(py, c.weakest))?;
     d.set_item("refused_merges", c.refused_merges)?;
-    d.set_item("edges", edges_dict(py, &out.edges)?)?;
+    d.set_item("edges", edges_dict(py, &out.edges, threads)?)?;
     d.set_item("candidates", out.candidates)?;
     d.set_item("verified", out.verified)?;
     let suppression = out.suppression;
@@ -182,5 +158,5 @@ pub fn cluster<'py>(
     let texts = text::read(&texts)?;
     let result = detached(py, || run(&texts, priority.as_deref(), &cfg, threads, &ctl))?;
     let out = result.map_err(|e| ctl.into_error(&e))?;
-    output_dict(py, out)
+    output_dict(py, out, threads)
 }

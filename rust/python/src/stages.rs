@@ -240,7 +240,7 @@ pub fn verify<'py>(
         with_threads(threads, || core_verify(&batch, &list, measure, threshold))
     })?
     .map_err(|e| to_py(&e))?;
-    crate::pipeline::edges_dict(py, &edges)
+    crate::pipeline::edges_dict(py, &edges, threads)
 }
 
 /// The specified byte hash (docs/HASHING.md).

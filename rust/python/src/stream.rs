@@ -18,6 +18,8 @@ use crate::text;
 pub struct Stream {
     /// `None` once finished, or after a failed batch (its documents are half spilled).
     inner: Option<stream::Stream>,
+    /// Threads of the run (0: one per core).
+    threads: usize,
 }
 
 fn closed() -> PyErr {
@@ -38,7 +40,10 @@ impl Stream {
         let cfg = config.to_config()?;
         let inner =
             stream::Stream::new(cfg, &dir, memory, block_bytes, threads).map_err(|e| to_py(&e))?;
-        Ok(Stream { inner: Some(inner) })
+        Ok(Stream {
+            inner: Some(inner),
+            threads,
+        })
     }
 
     /// Shingle and spill a batch of documents.
@@ -82,6 +87,6 @@ impl Stream {
         let ctl = PyControl::new(progress);
         let result = detached(py, || s.finish(priority.as_deref(), &ctl))?;
         let out = result.map_err(|e| ctl.into_error(&e))?;
-        output_dict(py, out)
+        output_dict(py, out, self.threads)
     }
 }
