@@ -103,6 +103,20 @@ impl PairSet {
         }
     }
 
+    /// Keep only the pairs that `filter` keeps, in place, in parallel on the current rayon
+    /// pool. `filter` is given the pairs of one run at a time (sorted, at most one part's
+    /// pairs of one batch: their first documents are at most 2048 apart), moves the pairs it
+    /// keeps to the front, in their order, and returns how many they are.
+    ///
+    /// Filtering here rather than in the list that [`Self::into_pairs`] makes lets that list
+    /// be allocated for the kept pairs only, once what `filter` reads is given back.
+    pub fn retain_runs(&mut self, filter: impl Fn(&mut [(u32, u32)]) -> usize + Sync) {
+        match &mut self.0 {
+            Keys::Narrow(p) => p.retain_runs(filter),
+            Keys::Wide(p) => p.retain_runs(filter),
+        }
+    }
+
     /// The pairs, sorted and unique: each part's runs are copied out and sorted together, in
     /// parallel on the current rayon pool.
     #[must_use]
@@ -125,7 +139,7 @@ impl<K: Key> Store<K> {
     }
 
     fn len(&self) -> usize {
-        self.batches.iter().map(Vec::len).sum()
+        self.parts.iter().flatten().map(|run| run.len).sum()
     }
 
     /// The keys of `run`.
@@ -171,7 +185,7 @@ impl<K: Key> Store<K> {
             let mut fill = vec![0usize; parts];
             for &(a, b) in list.as_ref() {
                 let p = part_of(a);
-                to[p][fill[p]] = K::of((u64::from(a % PART_DOCS) << width) | u64::from(b));
+                to[p][fill[p]] = Self::key(width, (a, b));
                 fill[p] += 1;
             }
         });
@@ -215,34 +229,90 @@ impl<K: Key> Store<K> {
         self.scratch = scratch;
     }
 
+    /// The pair of key `k` of part `part`, with `width` bits of `b`.
+    fn pair(width: u32, part: usize, k: K) -> (u32, u32) {
+        let k = k.wide();
+        let low = (1u64 << width) - 1;
+        (
+            part as u32 * PART_DOCS + (k >> width) as u32,
+            (k & low) as u32,
+        )
+    }
+
+    /// The key of pair `(a, b)`, with `width` bits of `b`.
+    fn key(width: u32, (a, b): (u32, u32)) -> K {
+        K::of((u64::from(a % PART_DOCS) << width) | u64::from(b))
+    }
+
+    /// See [`PairSet::retain_runs`].
+    fn retain_runs(&mut self, filter: impl Fn(&mut [(u32, u32)]) -> usize + Sync) {
+        // Each run as its own slice of its batch: a batch holds its parts' runs in part order,
+        // back to back.
+        let mut left: Vec<&mut [K]> = self.batches.iter_mut().map(Vec::as_mut_slice).collect();
+        let mut by_part: Vec<Vec<&mut [K]>> = Vec::with_capacity(self.parts.len());
+        for runs in &self.parts {
+            let mut slices = Vec::with_capacity(runs.len());
+            for run in runs {
+                let (this, rest) = std::mem::take(&mut left[run.batch]).split_at_mut(run.len);
+                slices.push(this);
+                left[run.batch] = rest;
+            }
+            by_part.push(slices);
+        }
+        let width = self.width;
+        let kept: Vec<Vec<usize>> = by_part
+            .into_par_iter()
+            .enumerate()
+            .map_init(Vec::new, |pairs, (part, runs)| {
+                runs.into_iter()
+                    .map(|run| {
+                        pairs.clear();
+                        pairs.extend(run.iter().map(|&k| Self::pair(width, part, k)));
+                        let kept = filter(pairs);
+                        for (to, &pair) in run.iter_mut().zip(&pairs[..kept]) {
+                            debug_assert_eq!((pair.0 / PART_DOCS) as usize, part);
+                            *to = Self::key(width, pair);
+                        }
+                        kept
+                    })
+                    .collect()
+            })
+            .collect();
+        for (runs, kept) in self.parts.iter_mut().zip(kept) {
+            for (run, len) in runs.iter_mut().zip(kept) {
+                run.len = len;
+            }
+            runs.retain(|run| run.len > 0);
+        }
+    }
+
     /// See [`PairSet::into_pairs`].
     fn into_pairs(mut self) -> Vec<(u32, u32)> {
         self.scratch = Vec::new();
-        let mut out = vec![(0, 0); self.len()];
-        let width = self.width;
-        let low = (1u64 << width) - 1;
-        let bits = width + PART_DOCS.trailing_zeros();
-        let sizes = self
+        let sizes: Vec<usize> = self
             .parts
             .iter()
-            .map(|runs| runs.iter().map(|r| r.len).sum());
+            .map(|runs| runs.iter().map(|r| r.len).sum())
+            .collect();
+        let mut out = vec![(0, 0); sizes.iter().sum()];
+        let width = self.width;
+        let bits = width + PART_DOCS.trailing_zeros();
+        let this = &self;
         cut(&mut out, sizes)
             .into_par_iter()
-            .zip(self.parts.par_iter().enumerate())
+            .zip(this.parts.par_iter().enumerate())
             .for_each_init(
                 || (Vec::new(), Vec::new()),
                 |(keys, buffer), (to, (part, runs))| {
                     keys.clear();
                     for &run in runs {
-                        keys.extend_from_slice(self.keys(run));
+                        keys.extend_from_slice(this.keys(run));
                     }
                     if runs.len() > 1 {
                         sort_in(keys, buffer, bits);
                     }
-                    let first = part as u32 * PART_DOCS;
                     for (pair, &k) in to.iter_mut().zip(keys.iter()) {
-                        let k = k.wide();
-                        *pair = (first + (k >> width) as u32, (k & low) as u32);
+                        *pair = Self::pair(width, part, k);
                     }
                 },
             );
@@ -315,6 +385,49 @@ mod tests {
                 union.into_iter().collect::<Vec<_>>(),
                 "{n} documents"
             );
+        }
+    }
+
+    #[test]
+    fn retains_what_the_filter_keeps() {
+        let mut next = crate::testing::xorshift(29);
+        for n in [2usize, 9_000, (1 << 21) + 1] {
+            let mut set = PairSet::new(n);
+            let mut union = BTreeSet::new();
+            for _ in 0..3 {
+                let batch: Vec<(u32, u32)> = (0..5_000)
+                    .map(|_| {
+                        let a = (next() % (n as u64 - 1)) as u32;
+                        (a, a + 1 + (next() % (n as u64 - 1 - u64::from(a))) as u32)
+                    })
+                    .collect();
+                union.extend(batch.iter().copied());
+                set.add(&[batch]);
+            }
+            let keep = |&(a, b): &(u32, u32)| (a ^ b) % 3 != 0;
+            set.retain_runs(|run| {
+                // One run: sorted, unique, first documents of one part.
+                assert!(run.windows(2).all(|w| w[0] < w[1]));
+                assert!(run
+                    .iter()
+                    .all(|&(a, _)| a / PART_DOCS == run[0].0 / PART_DOCS));
+                // Moved to the front, not only marked: the tail is left as garbage.
+                let mut kept = 0;
+                for i in 0..run.len() {
+                    if keep(&run[i]) {
+                        run[kept] = run[i];
+                        kept += 1;
+                    }
+                }
+                run[kept..].fill((u32::MAX, u32::MAX));
+                kept
+            });
+            let want: Vec<(u32, u32)> = union.into_iter().filter(keep).collect();
+            assert_eq!(set.len(), want.len(), "{n} documents");
+            // A batch added after the filter: only its new pairs join the kept ones.
+            let (a, b) = want[0];
+            set.add(&[vec![(a, b)]]);
+            assert_eq!(set.into_pairs(), want, "{n} documents");
         }
     }
 

@@ -17,7 +17,7 @@ use crate::shingle::ShingleSpec;
 use crate::shingle_sets::ShingleSets;
 use crate::signature_blocks::SignatureBlocks;
 use crate::text::Document;
-use crate::verify::{placement, prefilter_in_place, relabel, verify, Edge, Measure};
+use crate::verify::{keep_plausible, placement, relabel, verify, Edge, Measure};
 
 /// Documents per batch between checkpoints.
 pub const BATCH: usize = 8192;
@@ -195,8 +195,9 @@ pub(crate) fn band_batches(bands: usize) -> Vec<std::ops::Range<usize>> {
 /// set sizes laid out by place: a partner's are often still in cache from an earlier pair.
 ///
 /// Each batch's block of signature columns is narrowed as soon as it is banded, and the
-/// candidates are filtered where they lie: at a million documents, the full signatures (512
-/// MB) and a second list of the candidates (170 MB of 255) no longer sit beside the rest.
+/// candidates are filtered in the pair set, before they are listed: at a million documents,
+/// the full signatures (512 MB), and a list of every candidate (255 MB, where the 21.8M kept
+/// take 175) beside the signatures and the set, no longer add to the peak.
 fn plausible_candidates(
     pool: &rayon::ThreadPool,
     ctl: &dyn Control,
@@ -216,7 +217,7 @@ fn plausible_candidates(
         empty: |d| sets.get(d).is_empty(),
         label: Some(&place),
     };
-    let lsh_pairs = propose(pool, ctl, cfg, &fps, members, |banding, r, keys| {
+    let mut lsh_pairs = propose(pool, ctl, cfg, &fps, members, |banding, r, keys| {
         let j = r.start / BANDS_PER_BATCH;
         let (bands, block) = sigs.block(j);
         debug_assert_eq!(bands, r, "the blocks follow the batches of bands");
@@ -225,6 +226,7 @@ fn plausible_candidates(
         Ok(())
     })?;
     drop((fps, order, place));
+    let candidates = lsh_pairs.len();
     let narrow = pool.install(|| sigs.into_narrow_rows(&by_key));
     let sizes: Vec<u32> = pool.install(|| {
         by_key
@@ -232,10 +234,12 @@ fn plausible_candidates(
             .map(|&d| sets.get(d as usize).len() as u32)
             .collect()
     });
-    let mut pairs = pool.install(|| lsh_pairs.into_pairs());
-    let candidates = pairs.len();
-    pool.install(|| prefilter_in_place(&sizes, &narrow, k, &mut pairs, cfg.measure, cfg.threshold));
+    pool.install(|| {
+        lsh_pairs
+            .retain_runs(|run| keep_plausible(&sizes, &narrow, k, run, cfg.measure, cfg.threshold));
+    });
     drop((narrow, sizes));
+    let mut pairs = pool.install(|| lsh_pairs.into_pairs());
     pool.install(|| relabel(&mut pairs, &by_key));
     Ok(Plausible {
         rank,

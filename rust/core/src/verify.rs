@@ -214,16 +214,11 @@ pub fn plausible_pair(
     equal >= pass
 }
 
-/// Pairs ahead whose partner's signature [`prefilter_in_place`] asks the CPU to load.
+/// Pairs ahead whose partner's signature [`keep_plausible`] asks the CPU to load.
 const PREFETCH_AHEAD: usize = 16;
-/// Pairs per task of [`prefilter_in_place`].
-const FILTER_TASK: usize = 1 << 14;
-
-/// Keep, in place and in order, the candidate pairs whose signatures make the threshold
-/// plausible, given the exact set `sizes` (`signatures` [narrow](crate::minhash::narrow) and
-/// row-major, `k` columns; a pair's ends index both). Tasks compact their own runs of pairs in
-/// parallel; the kept runs are then moved together, and the list's spare room given back (a
-/// filtered copy would sit beside the full list: at a million documents, 170 MB beside 255).
+/// Move the candidate pairs of `run` whose signatures make the threshold plausible to its
+/// front, in order, and return how many they are, given the exact set `sizes` (`signatures`
+/// [narrow](crate::minhash::narrow) and row-major, `k` columns; a pair's ends index both).
 ///
 /// The partner's signature is asked for [`PREFETCH_AHEAD`] pairs ahead (a prefetch
 /// instruction): the signatures outgrow L2 at a few thousand documents, and at 20k documents,
@@ -231,53 +226,40 @@ const FILTER_TASK: usize = 1 << 14;
 /// where it takes 2.7-2.8 s for 31.9M pairs, the prefetch changed nothing measurable, 2.5 and
 /// 3.1 s. Reading the partner's row 16 pairs ahead instead, as [`verify`] does, made it slower
 /// there: 3.3 and 3.8 s.)
-pub fn prefilter_in_place(
+pub fn keep_plausible(
     sizes: &[u32],
     signatures: &[u8],
     k: usize,
-    pairs: &mut Vec<(u32, u32)>,
+    run: &mut [(u32, u32)],
     measure: Measure,
     threshold: f64,
-) {
-    let kept: Vec<usize> = pairs
-        .par_chunks_mut(FILTER_TASK)
-        .map(|run| {
-            let mut kept = 0;
-            for i in 0..run.len() {
-                if let Some(&(_, later)) = run.get(i + PREFETCH_AHEAD) {
-                    // Every cache line of the row: its first byte, each 64 on, and its last.
-                    let row = later as usize * k;
-                    for at in (row..row + k)
-                        .step_by(64)
-                        .chain([(row + k).saturating_sub(1)])
-                    {
-                        prefetch(signatures.get(at));
-                    }
-                }
-                let (a, b) = (run[i].0 as usize, run[i].1 as usize);
-                if plausible_pair(
-                    &signatures[a * k..(a + 1) * k],
-                    &signatures[b * k..(b + 1) * k],
-                    sizes[a] as usize,
-                    sizes[b] as usize,
-                    measure,
-                    threshold,
-                ) {
-                    run[kept] = run[i];
-                    kept += 1;
-                }
+) -> usize {
+    let mut kept = 0;
+    for i in 0..run.len() {
+        if let Some(&(_, later)) = run.get(i + PREFETCH_AHEAD) {
+            // Every cache line of the row: its first byte, each 64 on, and its last.
+            let row = later as usize * k;
+            for at in (row..row + k)
+                .step_by(64)
+                .chain([(row + k).saturating_sub(1)])
+            {
+                prefetch(signatures.get(at));
             }
-            kept
-        })
-        .collect();
-    let mut len = 0;
-    for (task, &n) in kept.iter().enumerate() {
-        let from = task * FILTER_TASK;
-        pairs.copy_within(from..from + n, len);
-        len += n;
+        }
+        let (a, b) = (run[i].0 as usize, run[i].1 as usize);
+        if plausible_pair(
+            &signatures[a * k..(a + 1) * k],
+            &signatures[b * k..(b + 1) * k],
+            sizes[a] as usize,
+            sizes[b] as usize,
+            measure,
+            threshold,
+        ) {
+            run[kept] = run[i];
+            kept += 1;
+        }
     }
-    pairs.truncate(len);
-    pairs.shrink_to_fit();
+    kept
 }
 
 /// The exact overlap and score of two sets, if the score reaches `threshold`.
@@ -489,7 +471,7 @@ mod tests {
     }
 
     #[test]
-    fn filtering_in_place_keeps_the_plausible_pairs_in_order() {
+    fn the_plausible_pairs_are_kept_in_order() {
         let mut next = crate::testing::xorshift(13);
         // 200 documents in 20 families: a family's signatures agree in most columns.
         let k = 32;
@@ -503,8 +485,8 @@ mod tests {
             }
         }
         let sizes: Vec<u32> = (0..200).map(|_| 50 + (next() % 200) as u32).collect();
-        // Runs of several tasks, and a last one part full.
-        let pairs: Vec<(u32, u32)> = (0..3 * FILTER_TASK + 123)
+        // Far more pairs than are prefetched ahead.
+        let pairs: Vec<(u32, u32)> = (0..5_000)
             .map(|_| {
                 let a = (next() % 199) as u32;
                 (a, a + 1 + (next() % u64::from(199 - a)) as u32)
@@ -525,8 +507,8 @@ mod tests {
             let want: Vec<(u32, u32)> = pairs.iter().copied().filter(plausible).collect();
             assert!(!want.is_empty() && want.len() < pairs.len(), "{measure:?}");
             let mut got = pairs.clone();
-            prefilter_in_place(&sizes, &signatures, k, &mut got, measure, 0.5);
-            assert_eq!(got, want, "{measure:?}");
+            let kept = keep_plausible(&sizes, &signatures, k, &mut got, measure, 0.5);
+            assert_eq!(got[..kept], want, "{measure:?}");
         }
     }
 }
