@@ -477,10 +477,17 @@ impl Banding {
 
     /// The pairs of each of `bands`, computed in parallel on the current pool: one list per
     /// band, in no particular order (a pair recurs in every band it collides in; gather them
-    /// with a [`PairSet`]); `keys` is the batch's key block (see [`Self::keys`]).
+    /// with a [`PairSet`]); `keys` is the key block of the bands `block` (see [`Self::keys`]),
+    /// which hold `bands`.
     #[must_use]
-    pub fn pairs(&self, bands: std::ops::Range<usize>, keys: &[u64]) -> Vec<Vec<(u32, u32)>> {
-        let (width, first) = (bands.len().max(1), bands.start);
+    pub fn pairs(
+        &self,
+        bands: std::ops::Range<usize>,
+        block: std::ops::Range<usize>,
+        keys: &[u64],
+    ) -> Vec<Vec<(u32, u32)>> {
+        debug_assert!(block.start <= bands.start && bands.end <= block.end);
+        let (width, first) = (block.len().max(1), block.start);
         debug_assert_eq!(keys.len(), self.docs.len() * width);
         bands
             .into_par_iter()
@@ -572,7 +579,7 @@ pub fn candidate_pairs(
     let banding = Banding::of_signatures(signatures, num_perm, params, seed, &order)?;
     let keys = banding.keys(signatures, num_perm, 0..params.bands);
     let mut pairs = PairSet::new(n as usize);
-    pairs.add(&banding.pairs(0..params.bands, &keys));
+    pairs.add(&banding.pairs(0..params.bands, 0..params.bands, &keys));
     Ok(pairs.into_pairs())
 }
 
