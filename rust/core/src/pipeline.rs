@@ -354,7 +354,7 @@ pub fn run<S: Document + Sync>(
     let mut edges = Vec::new();
     in_batches(ctl, "verify", verified, BATCH * 16, |r| {
         // Batches from the end, each given back once verified: at a million documents the
-        // pairs (170 MB) no longer sit beside the whole of the edges (390 MB).
+        // pairs (175 MB) no longer sit beside the whole of the edges (330 MB).
         let batch = verified - r.end..verified - r.start;
         edges.extend(
             pool.install(|| verify(&sets, &pairs[batch.clone()], cfg.measure, cfg.threshold)),
