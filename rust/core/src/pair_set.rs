@@ -104,8 +104,8 @@ impl PairSet {
     }
 
     /// Keep only the pairs that `filter` keeps, in place, in parallel on the current rayon
-    /// pool. `filter` is given the pairs of one run at a time (sorted, at most one part's
-    /// pairs of one batch: their first documents are at most 2048 apart), moves the pairs it
+    /// pool. `filter` is given the pairs of one run at a time (sorted; those of one batch
+    /// whose first documents are in one part of 2048 consecutive ones), moves the pairs it
     /// keeps to the front, in their order, and returns how many they are.
     ///
     /// Filtering here rather than in the list that [`Self::into_pairs`] makes lets that list
@@ -297,16 +297,15 @@ impl<K: Key> Store<K> {
         let mut out = vec![(0, 0); sizes.iter().sum()];
         let width = self.width;
         let bits = width + PART_DOCS.trailing_zeros();
-        let this = &self;
         cut(&mut out, sizes)
             .into_par_iter()
-            .zip(this.parts.par_iter().enumerate())
+            .zip(self.parts.par_iter().enumerate())
             .for_each_init(
                 || (Vec::new(), Vec::new()),
                 |(keys, buffer), (to, (part, runs))| {
                     keys.clear();
                     for &run in runs {
-                        keys.extend_from_slice(this.keys(run));
+                        keys.extend_from_slice(self.keys(run));
                     }
                     if runs.len() > 1 {
                         sort_in(keys, buffer, bits);
@@ -411,7 +410,7 @@ mod tests {
                 assert!(run
                     .iter()
                     .all(|&(a, _)| a / PART_DOCS == run[0].0 / PART_DOCS));
-                // Moved to the front, not only marked: the tail is left as garbage.
+                // What is past the kept pairs must not be read: it is overwritten.
                 let mut kept = 0;
                 for i in 0..run.len() {
                     if keep(&run[i]) {
