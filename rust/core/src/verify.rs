@@ -153,7 +153,7 @@ impl EdgeColumns {
                 *j = o.jaccard();
                 *ca = o.containment_a_in_b();
                 *cb = o.containment_b_in_a();
-                *score = e.score();
+                *score = e.measure().score(&o);
             });
         c
     }
