@@ -145,14 +145,16 @@ pub(crate) fn learn_from_sample(
     policy: DfPolicy,
     rule: &SampleRule,
 ) -> (u32, Option<Vec<u32>>) {
-    let table = DfTable::build(sample);
+    // A cap is kept only if `cap + 1 >= rule.mean * stride`, and then `cap / stride + 1`, the
+    // least count listed below, is at least `rule.mean` rounded down.
+    let table = DfTable::build_listing(sample, rule.mean as u32);
     let cap = learn(&table, sample, stride, policy);
     if f64::from(cap) + 1.0 < rule.mean * stride as f64 {
         return (cap, None);
     }
     // A shingle in `c` sampled documents is in about `c * stride` of the corpus.
     let least = u32::try_from(cap as usize / stride + 1).unwrap_or(u32::MAX);
-    (cap, Some(table.frequent(sample, least)))
+    (cap, Some(table.frequent(least)))
 }
 
 /// Learn from a sample of one in `stride` of the documents in [`key_order`] (`keyed`), and

@@ -56,6 +56,10 @@ pub struct DfTable {
     at: Vec<u8>,
     /// The exact frequency of every shingle whose frequency saturated.
     saturated: MixMap<u32, u32>,
+    /// Every distinct shingle in at least [`Self::listed_from`] documents, with its frequency,
+    /// sorted (empty unless the table was built by [`Self::build_listing`]).
+    listed: Vec<(u32, u32)>,
+    listed_from: u32,
 }
 
 /// The stored value of every frequency from itself up.
@@ -206,22 +210,35 @@ impl DfTable {
     /// less). The counts are exact, so the table is the same for any thread count.
     #[must_use]
     pub fn build(sets: &ShingleSets) -> Self {
-        Self::build_in_passes(sets, PASS_ENTRIES)
+        Self::build_in_passes(sets, PASS_ENTRIES, u32::MAX)
     }
 
-    /// [`Self::build`] with passes of at most `pass_entries` (up to 256 passes).
-    fn build_in_passes(sets: &ShingleSets, pass_entries: usize) -> Self {
+    /// [`Self::build`], also listing every distinct shingle in at least `from` documents, for
+    /// [`Self::frequent`]. The counter lists them as it clears its table, once each: at 20k
+    /// syndicated articles (a sample of 5k, one thread), filtering all 1.95M entries for the
+    /// 186k of shingles over a sample's cap, then sorting them and dropping the repeats, took
+    /// 10-14 ms of the boilerplate stage's 0.10-0.12 s.
+    #[must_use]
+    pub(crate) fn build_listing(sets: &ShingleSets, from: u32) -> Self {
+        Self::build_in_passes(sets, PASS_ENTRIES, from.max(1))
+    }
+
+    /// [`Self::build`] with passes of at most `pass_entries` (up to 256 passes), listing the
+    /// shingles in at least `list_from` documents (none when it is `u32::MAX`).
+    fn build_in_passes(sets: &ShingleSets, pass_entries: usize, list_from: u32) -> Self {
         let hashes = sets.hashes();
         let n = hashes.len();
         let pass_bits =
             (usize::BITS - (n.saturating_sub(1) / pass_entries.max(1)).leading_zeros()).min(8);
         let passes = 1u32 << pass_bits;
-        // Buckets of about 32k entries, so that a bucket's table fits in L2 (at 77M entries,
-        // 256 buckets of 300k made the counting miss cache and cost 30x); at most 2048, a
-        // number of streams the scatter still writes efficiently.
+        // Buckets of about 8k entries, whose table (16k slots, 128 KiB) takes a quarter of L2
+        // (at 77M entries, 256 buckets of 300k made the counting miss cache and cost 30x; on
+        // a 20k-article sample of 1.95M entries, one thread, buckets of 32k took the count
+        // 46-55 ms and of 8k 39-45; at a million, with 16M entries a pass, no difference); at
+        // most 2048, a number of streams the scatter still writes efficiently.
         let per_pass = (n >> pass_bits).max(1);
         let bits = (usize::BITS - per_pass.leading_zeros())
-            .saturating_sub(15)
+            .saturating_sub(13)
             .clamp(1, 11);
         let buckets = 1usize << bits;
         let bucket_of = |h: u32| ((h << pass_bits) >> (u32::BITS - bits)) as usize;
@@ -235,6 +252,7 @@ impl DfTable {
         let mut chunks = chunks_of(sets, entries, ahead);
         let mut at = vec![0u8; n];
         let mut saturated = MixMap::default();
+        let mut listed = Vec::new();
         let mut scattered: Vec<u32> = Vec::new();
         // Pass `p` takes the hashes below `end(p)` that earlier passes left.
         let end = |pass: u32| u64::from(pass + 1) << (32 - pass_bits);
@@ -288,11 +306,15 @@ impl DfTable {
             for (i, slice) in slices.into_iter().enumerate() {
                 parts[i % buckets].push(slice);
             }
-            parts
+            let lists: Vec<Vec<(u32, u32)>> = parts
                 .into_par_iter()
-                .for_each_init(BucketCounter::default, |counter, mut bucket| {
-                    counter.count(&mut bucket);
-                });
+                .map_init(BucketCounter::default, |counter, mut bucket| {
+                    let mut list = Vec::new();
+                    counter.count_listing(&mut bucket, list_from, &mut list);
+                    list
+                })
+                .collect();
+            listed.extend(lists.into_iter().flatten());
 
             // Read the counts back in each run's own order, and measure the next pass.
             let next = (pass + 1 < passes).then(|| end(pass + 1));
@@ -309,7 +331,13 @@ impl DfTable {
                 .collect();
             saturated.extend(big.into_iter().flatten());
         }
-        DfTable { at, saturated }
+        listed.par_sort_unstable();
+        DfTable {
+            at,
+            saturated,
+            listed,
+            listed_from: list_from,
+        }
     }
 
     /// The document frequency of the entry at flat position `p` (of `sets`, which the table
@@ -321,21 +349,20 @@ impl DfTable {
         }
     }
 
-    /// The distinct hashes of `sets` (which the table was built from) in at least `least`
-    /// documents, sorted.
+    /// The distinct hashes in at least `least` documents, sorted. The table must have been
+    /// built by [`Self::build_listing`] with `from` at most `least`.
     #[must_use]
-    pub(crate) fn frequent(&self, sets: &ShingleSets, least: u32) -> Vec<u32> {
-        let narrow = u8::try_from(least).unwrap_or(SATURATED);
-        let mut out: Vec<u32> = self
-            .at
-            .par_iter()
-            .zip(sets.hashes().par_iter())
-            .filter(|&(&at, h)| at >= narrow && (at < SATURATED || self.saturated[h] >= least))
-            .map(|(_, &h)| h)
-            .collect();
-        out.par_sort_unstable();
-        out.dedup();
-        out
+    pub(crate) fn frequent(&self, least: u32) -> Vec<u32> {
+        assert!(
+            least >= self.listed_from,
+            "the table lists shingles in {} documents or more, not {least}",
+            self.listed_from
+        );
+        self.listed
+            .iter()
+            .filter(|&&(_, count)| count >= least)
+            .map(|&(h, _)| h)
+            .collect()
     }
 
     /// The document frequencies of document `d`'s shingles, in the order of its set.
@@ -452,6 +479,17 @@ impl BucketCounter {
     /// Overwrite every hash of `bucket` (in parts) with the number of times it occurs in the
     /// bucket.
     pub(crate) fn count(&mut self, bucket: &mut [&mut [u32]]) {
+        self.count_listing(bucket, u32::MAX, &mut Vec::new());
+    }
+
+    /// [`Self::count`], and push each distinct hash that occurs at least `from` times onto
+    /// `listed`, with its count (none when `from` is `u32::MAX`).
+    pub(crate) fn count_listing(
+        &mut self,
+        bucket: &mut [&mut [u32]],
+        from: u32,
+        listed: &mut Vec<(u32, u32)>,
+    ) {
         let len: usize = bucket.iter().map(|p| p.len()).sum();
         let cap = (2 * len).next_power_of_two().max(16);
         let mask = cap - 1;
@@ -487,7 +525,19 @@ impl BucketCounter {
                 *h = (slots[at as usize] >> 32) as u32;
             }
         }
+        if from == u32::MAX {
+            for &at in &self.slot_of {
+                slots[at as usize] = 0;
+            }
+            return;
+        }
+        // A hash's slot is cleared at its first occurrence, so it is listed once.
         for &at in &self.slot_of {
+            let slot = slots[at as usize];
+            let count = (slot >> 32) as u32;
+            if count >= from {
+                listed.push((slot as u32, count));
+            }
             slots[at as usize] = 0;
         }
     }
@@ -630,19 +680,47 @@ mod tests {
         }
         let tokens = vec![5; sets.len()];
         let sets = ShingleSets::from_sets(sets, tokens);
+        let mut listed: Vec<(u32, u32)> = df.iter().map(|(&h, &c)| (h, c)).collect();
+        listed.sort_unstable();
+        // A median frequency, with shingles on both sides of it.
+        let mut counts: Vec<u32> = listed.iter().map(|&(_, c)| c).collect();
+        let mid = median(&mut counts);
+        assert!(listed.iter().any(|&(_, c)| c < mid));
         for pass_entries in [1, 7, 100, 1000, usize::MAX] {
-            let t = DfTable::build_in_passes(&sets, pass_entries);
-            for d in 0..sets.len() {
-                let expected: Vec<u32> = sets.get(d).iter().map(|h| df[h]).collect();
-                assert_eq!(
-                    t.of_doc(&sets, d),
-                    expected,
-                    "doc {d}, passes of {pass_entries}"
-                );
+            for from in [1, mid, u32::MAX] {
+                let t = DfTable::build_in_passes(&sets, pass_entries, from);
+                for d in 0..sets.len() {
+                    let expected: Vec<u32> = sets.get(d).iter().map(|h| df[h]).collect();
+                    assert_eq!(
+                        t.of_doc(&sets, d),
+                        expected,
+                        "doc {d}, passes of {pass_entries}"
+                    );
+                }
+                // Each shingle listed once, with its frequency, if it reaches `from`.
+                let expected: Vec<(u32, u32)> =
+                    listed.iter().copied().filter(|&(_, c)| c >= from).collect();
+                assert_eq!(t.listed, expected, "passes of {pass_entries}, from {from}");
             }
         }
+        let t = DfTable::build_listing(&sets, mid);
+        for least in [mid, mid + 3, 1000] {
+            let expected: Vec<u32> = listed
+                .iter()
+                .filter(|&&(_, c)| c >= least)
+                .map(|&(h, _)| h)
+                .collect();
+            assert_eq!(t.frequent(least), expected, "at least {least}");
+        }
         let none = ShingleSets::from_sets(Vec::new(), Vec::new());
-        assert!(DfTable::build_in_passes(&none, 1).at.is_empty());
+        assert!(DfTable::build_in_passes(&none, 1, 1).at.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "lists shingles in 25 documents or more, not 24")]
+    fn a_table_lists_nothing_below_where_it_started() {
+        let sets = ShingleSets::from_sets(vec![vec![1, 2]], vec![5]);
+        let _ = DfTable::build_listing(&sets, 25).frequent(24);
     }
 
     #[test]
@@ -671,7 +749,11 @@ mod tests {
             sets.push(hashes);
         }
         let sets = ShingleSets::from_sets(sets, vec![5; docs.len()]);
-        let table = DfTable { at, saturated };
+        let table = DfTable {
+            at,
+            saturated,
+            ..DfTable::default()
+        };
         let mut scratch = MedianScratch::default();
         let mut seen = [false; 3];
         for (d, dfs) in docs.iter().enumerate() {
