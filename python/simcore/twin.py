@@ -395,7 +395,7 @@ def df_cap(
 
 
 def content_key(s: list[int]) -> int:
-    return sum(fmix64(h) for h in s) & MASK
+    return fmix64(sum(s) & MASK)
 
 
 def df_stride(sets: list[list[int]], fixed_cap: Optional[int]) -> int:
