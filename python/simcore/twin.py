@@ -346,7 +346,7 @@ def duplicate_pairs(sets: list[list[int]]) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-PREFILTER_Z = 3.0
+PREFILTER_Z = 2.5
 
 
 def jaccard_needed(measure: str, threshold: float, na: int, nb: int) -> float:
