@@ -215,8 +215,8 @@ pub(crate) fn band_batches(bands: usize) -> Vec<std::ops::Range<usize>> {
 ///
 /// Each batch's block of signature columns is narrowed as soon as it is banded, and the
 /// candidates are filtered in the pair set, before they are listed: at a million documents,
-/// the full signatures (512 MB), and a list of every candidate (255 MB, where the 21.8M kept
-/// take 175) beside the signatures and the set, no longer add to the peak.
+/// the full signatures (512 MB), and a list of every candidate (255 MB, where the 20.1M kept
+/// take 160) beside the signatures and the set, no longer add to the peak.
 fn plausible_candidates(
     pool: &rayon::ThreadPool,
     ctl: &dyn Control,
@@ -354,7 +354,7 @@ pub fn run<S: Document + Sync>(
     let mut edges = Vec::new();
     in_batches(ctl, "verify", verified, BATCH * 16, |r| {
         // Batches from the end, each given back once verified: at a million documents the
-        // pairs (175 MB) no longer sit beside the whole of the edges (330 MB).
+        // pairs (160 MB) no longer sit beside the whole of the edges (330 MB).
         let batch = verified - r.end..verified - r.start;
         edges.extend(
             pool.install(|| verify(&sets, &pairs[batch.clone()], cfg.measure, cfg.threshold)),
