@@ -8,9 +8,10 @@ help:  ## list targets
 build:  ## build and install the extension (release) into the active venv
 	$(PY) -m pip install -q -e '.[test,lint]'
 
-lint:  ## rustfmt, clippy, ruff, mypy --strict, stubtest
+lint:  ## rustfmt, clippy, rustdoc, ruff, mypy --strict, stubtest
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
 	$(PY) -m ruff check python tests benches examples scripts
 	$(PY) -m ruff format --check python tests benches examples scripts
 	$(PY) -m mypy --strict python/simcore

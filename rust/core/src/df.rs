@@ -38,11 +38,11 @@ pub enum DfPolicy {
 /// The document frequency of every (document, shingle) entry of a batch, aligned with
 /// [`ShingleSets::hashes`], so that learning the cap and suppressing read it sequentially.
 ///
-/// One byte an entry: a frequency of [`SATURATED`] or more is stored as [`SATURATED`], and
+/// One byte an entry: a frequency of `SATURATED` or more is stored as `SATURATED`, and
 /// the exact frequencies of those shingles are kept aside, once per shingle. Saturating keeps
 /// the order of all smaller frequencies, so a median or a comparison with a cap below
-/// [`SATURATED`] reads the narrow value alone, and is exact; a median or a cap from
-/// [`SATURATED`] up needs the exact frequencies of the saturated entries.
+/// `SATURATED` reads the narrow value alone, and is exact; a median or a cap from
+/// `SATURATED` up needs the exact frequencies of the saturated entries.
 ///
 /// At a million articles the cap is in the hundreds, so suppression tests the 76.6M saturated
 /// entries (of 128k shingles) against a small set of the 17k shingles over the cap. Two bytes
@@ -200,7 +200,7 @@ impl DfTable {
     /// hash once, so a hash's count is its document frequency).
     ///
     /// Hashes are uniform, so they are partitioned by their top bits: first into passes of at
-    /// most [`PASS_ENTRIES`], then, within a pass, into buckets of tens of thousands, each
+    /// most `PASS_ENTRIES`, then, within a pass, into buckets of tens of thousands, each
     /// counted in an open-addressing table that stays in cache. Each set is sorted, so a
     /// pass's hashes are a run of each set. A pass is a parallel radix pass over runs of
     /// documents: each run scatters into its own region, buckets are counted in parallel across

@@ -1,6 +1,6 @@
 //! LSH banding: band parameters from a threshold, and candidate pairs by sorting band keys.
 //!
-//! Each band's key is the band's values (one row) or their [`combine`] hash (several rows).
+//! Each band's key is the band's values (one row) or their [`combine`](crate::hash::combine) hash (several rows).
 //! Documents are grouped by key in each band (in open-addressing tables that stay in cache: a
 //! large band is first split by key bits, keeping the visiting order) and every bucket becomes
 //! candidate pairs: all pairs for a bucket of at most [`CLIQUE_MAX`]

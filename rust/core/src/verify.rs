@@ -244,7 +244,7 @@ const PREFETCH_AHEAD: usize = 16;
 /// front, in order, and return how many they are, given the exact set `sizes` (`signatures`
 /// [narrow](crate::minhash::narrow) and row-major, `k` columns; a pair's ends index both).
 ///
-/// The partner's signature is asked for [`PREFETCH_AHEAD`] pairs ahead (a prefetch
+/// The partner's signature is asked for `PREFETCH_AHEAD` pairs ahead (a prefetch
 /// instruction): the signatures outgrow L2 at a few thousand documents, and at 20k documents,
 /// one thread, the stage then took 29-31 ms where it took 36-42. (At 1M documents on 2 threads,
 /// where it takes 2.7-2.8 s for 31.9M pairs, the prefetch changed nothing measurable, 2.5 and
