@@ -135,6 +135,12 @@ fn word_len(text: &[u8], at: usize) -> usize {
 /// Words of up to 16 bytes (nearly all) take both 8-byte steps and keep the second one's
 /// result only when the word reaches it: a select, not a branch that mispredicts on every
 /// change of word length.
+///
+/// Tried and not kept: leaving out the final [`fmix64`] here and applying it in the window loop,
+/// which does not branch, so that the finalisers of consecutive words overlap. In a copy of the
+/// two loops it took 10-15% off their time (20k articles, one thread), but neither `shingle`
+/// over the same articles (six alternating runs of 21) nor the pipeline's shingle stage (11
+/// alternating runs) showed a difference beyond the noise.
 #[inline]
 fn hash_word(text: &[u8], at: usize, len: usize, seed: u64) -> u64 {
     let h = seed ^ (len as u64).wrapping_mul(P1);
