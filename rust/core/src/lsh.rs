@@ -17,6 +17,7 @@ use crate::error::{bad_param, Error, Result};
 use crate::hash::{combine_values, fmix64, fold, P1, P3};
 use crate::minhash::EMPTY;
 use crate::pair_set::PairSet;
+use crate::prefetch::prefetch;
 use crate::shingle_sets::ShingleSets;
 
 /// Runs up to this size emit every pair; larger runs a star plus a chain.
@@ -132,6 +133,17 @@ struct Slot {
     last: u32,
     count: u32,
 }
+
+/// Rows whose keys one task of [`Banding::keys_into`] computes.
+const KEY_RUN: usize = 1 << 10;
+
+/// Rows ahead whose signature values [`Banding::keys_into`] starts loading: the rows visit the
+/// documents in content order, so each reads its values from far memory, and the key
+/// computation held back the next loads. With prefetches, the keys of the plain Jaccard
+/// pipeline (35 bands of 3 rows) took 9.5 ms instead of 22-24 (20k articles, one thread) and
+/// 0.83 s instead of 1.27 (1M, two threads); the defaults' (70 bands of 1 row) 7-9 ms instead
+/// of 10-15.
+const KEYS_AHEAD: usize = 8;
 
 /// Rows a band groups in one table (of 4096 slots, 96 KiB: in L2 with room to spare).
 const GROUP_ROWS: usize = 1 << 11;
@@ -394,12 +406,19 @@ impl Banding {
         let per_row = bands.len().max(1);
         keys.clear();
         keys.resize(self.docs.len() * per_row, 0);
-        keys.par_chunks_mut(per_row)
-            .zip(self.docs.par_iter())
-            .for_each(|(out, &d)| {
-                let d = d as usize;
-                let row = &values[d * width..(d + 1) * width];
-                keys_from(row, self.params.rows, self.seed, bands.clone(), out);
+        keys.par_chunks_mut(per_row * KEY_RUN)
+            .zip(self.docs.par_chunks(KEY_RUN))
+            .for_each(|(out, docs)| {
+                for (i, (out, &d)) in out.chunks_mut(per_row).zip(docs).enumerate() {
+                    if let Some(&ahead) = docs.get(i + KEYS_AHEAD) {
+                        let ahead = ahead as usize * width;
+                        prefetch(values.get(ahead));
+                        prefetch(values.get(ahead + width - 1));
+                    }
+                    let d = d as usize;
+                    let row = &values[d * width..(d + 1) * width];
+                    keys_from(row, self.params.rows, self.seed, bands.clone(), out);
+                }
             });
     }
 
