@@ -382,11 +382,13 @@ impl Banding {
     /// block of a batch's columns (see [`crate::signature_blocks::SignatureBlocks`]).
     ///
     /// Reading the rows' signatures in the visiting order misses cache on most rows (at 20k
-    /// documents, 10-15 ms of the band stage). Tried and not kept: a band-major block, so that
-    /// each band reads its keys in one run (band stage 0.105 -> 0.111 s, 20k, one thread);
-    /// loading the signature eight rows ahead (no change); and computing the signatures in the
-    /// content order, so that this reads them in order (the sketch stage lost what the band
-    /// stage gained: reading the sets out of order cost as much, 20k, 1 and 2 threads).
+    /// documents, 10-15 ms of the band stage), so they are prefetched [`KEYS_AHEAD`] rows
+    /// ahead. (Loading them ahead by reading them, tried earlier, changed nothing: a read that
+    /// misses holds up the rows after it, a prefetch does not.) Tried and not kept: a
+    /// band-major block, so that each band reads its keys in one run (band stage 0.105 -> 0.111
+    /// s, 20k, one thread); and computing the signatures in the content order, so that this
+    /// reads them in order (the sketch stage lost what the band stage gained: reading the sets
+    /// out of order cost as much, 20k, 1 and 2 threads).
     #[must_use]
     pub fn keys(&self, values: &[u32], width: usize, bands: std::ops::Range<usize>) -> Vec<u64> {
         let mut keys = Vec::new();
