@@ -382,7 +382,7 @@ impl Banding {
     /// block of a batch's columns (see [`crate::signature_blocks::SignatureBlocks`]).
     ///
     /// Reading the rows' signatures in the visiting order misses cache on most rows (at 20k
-    /// documents, 10-15 ms of the band stage), so they are prefetched [`KEYS_AHEAD`] rows
+    /// documents, 10-15 ms of the band stage), so they are prefetched `KEYS_AHEAD` rows
     /// ahead. (Loading them ahead by reading them, tried earlier, changed nothing: a read that
     /// misses holds up the rows after it, a prefetch does not.) Tried and not kept: a
     /// band-major block, so that each band reads its keys in one run (band stage 0.105 -> 0.111
